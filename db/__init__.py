@@ -1,0 +1,1 @@
+"""The shared model (`db.models`), engines and sessions (`db.engine`) and migrations."""
