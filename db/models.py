@@ -40,7 +40,9 @@ class Base(DeclarativeBase):
     }
 
 
-def in_vocab(column: str, vocabulary: vocab.Vocabulary, name: str | None = None) -> sa.CheckConstraint:
+def in_vocab(
+    column: str, vocabulary: vocab.Vocabulary, name: str | None = None
+) -> sa.CheckConstraint:
     """CHECK that `column` is NULL or one of the vocabulary's codes."""
     codes = ", ".join("'" + c.replace("'", "''") + "'" for c in vocabulary.codes)
     return sa.CheckConstraint(f"{column} IS NULL OR {column} IN ({codes})", name=name or column)
@@ -101,7 +103,9 @@ class Person(Base):
         in_vocab("gender", vocab.GENDERS),
         in_vocab("ethnicity", vocab.ETHNICITIES),
         in_vocab("primary_support_reason", vocab.PRIMARY_SUPPORT_REASONS),
-        sa.CheckConstraint("birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year"),
+        sa.CheckConstraint(
+            "birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,16 +139,22 @@ class Enquiry(Base):
         in_vocab("msp_asked", vocab.MSP_ASKED),
         in_vocab("msp_achieved", vocab.MSP_ACHIEVED),
         in_vocab("lacked_capacity", vocab.LACKED_CAPACITY),
-        sa.CheckConstraint("decision_on IS NULL OR decision_on >= concern_received_on", name="decision_after_concern"),
+        sa.CheckConstraint(
+            "decision_on IS NULL OR decision_on >= concern_received_on",
+            name="decision_after_concern",
+        ),
         sa.CheckConstraint("started_on >= concern_received_on", name="started_after_concern"),
-        sa.CheckConstraint("concluded_on IS NULL OR concluded_on >= started_on", name="concluded_after_started"),
+        sa.CheckConstraint(
+            "concluded_on IS NULL OR concluded_on >= started_on", name="concluded_after_started"
+        ),
         sa.CheckConstraint(
             "(status = 'concluded') = (concluded_on IS NOT NULL)", name="concluded_status_has_date"
         ),
         sa.CheckConstraint(
             "(concluded_on IS NULL AND concluded_fy IS NULL AND concluded_quarter IS NULL "
-            "AND concluded_month IS NULL) OR (concluded_on IS NOT NULL AND concluded_fy IS NOT NULL "
-            "AND concluded_quarter BETWEEN 1 AND 4 AND concluded_month IS NOT NULL)",
+            "AND concluded_month IS NULL) OR (concluded_on IS NOT NULL "
+            "AND concluded_fy IS NOT NULL AND concluded_quarter BETWEEN 1 AND 4 "
+            "AND concluded_month IS NOT NULL)",
             name="reporting_columns",
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
@@ -221,7 +231,9 @@ class Enquiry(Base):
     is_deleted: Mapped[bool] = mapped_column(default=False)
     deleted_reason: Mapped[str | None] = mapped_column(sa.Text)
     deleted_at: Mapped[dt.datetime | None]
-    deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    deleted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT")
+    )
 
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -320,7 +332,9 @@ class OutcomeVersion(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outcome_id: Mapped[int] = mapped_column(sa.ForeignKey("desired_outcomes.id", ondelete="CASCADE"))
+    outcome_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("desired_outcomes.id", ondelete="CASCADE")
+    )
     version_no: Mapped[int]
     reason: Mapped[str] = mapped_column(sa.String(20))
     change_note: Mapped[str | None] = mapped_column(sa.Text)
@@ -335,7 +349,9 @@ class OutcomeVersion(Base):
     achievability: Mapped[str | None] = mapped_column(sa.String(20))
     achievability_explanation: Mapped[str | None] = mapped_column(sa.Text)
     rating: Mapped[str | None] = mapped_column(sa.String(20))
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT")
+    )
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     outcome: Mapped[DesiredOutcome] = relationship(back_populates="versions")
@@ -349,7 +365,9 @@ conversation_outcomes = sa.Table(
     sa.Column(
         "conversation_id", sa.ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
     ),
-    sa.Column("outcome_id", sa.ForeignKey("desired_outcomes.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "outcome_id", sa.ForeignKey("desired_outcomes.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Index("ix_conversation_outcomes_outcome_id", "outcome_id"),
 )
 
@@ -360,9 +378,7 @@ class Conversation(Base):
         in_vocab("representative_kind", vocab.REPRESENTATIVE_KINDS),
         in_vocab("method", vocab.CONTACT_METHODS),
         in_vocab("stage", vocab.CONVERSATION_STAGES),
-        sa.CheckConstraint(
-            "with_person OR representative_kind IS NOT NULL", name="with_someone"
-        ),
+        sa.CheckConstraint("with_person OR representative_kind IS NOT NULL", name="with_someone"),
         sa.Index("ix_conversations_enquiry_held_on", "enquiry_id", "held_on"),
     )
 
@@ -375,7 +391,9 @@ class Conversation(Base):
     stage: Mapped[str] = mapped_column(sa.String(20))
     summary: Mapped[str] = mapped_column(sa.Text)
     next_steps: Mapped[str | None] = mapped_column(sa.Text)
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT")
+    )
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     enquiry: Mapped[Enquiry] = relationship(back_populates="conversations")
@@ -402,15 +420,20 @@ class FeedbackQuestion(Base):
 
 
 class FeedbackQuestionVersion(Base):
-    """One wording of a question. Answers point here, so they keep the wording they were given under."""
+    """One wording of a question. Answers point here, so each answer keeps the wording it was
+    given under."""
 
     __tablename__ = "feedback_question_versions"
     __table_args__ = (
-        sa.UniqueConstraint("question_id", "version_no", name="uq_feedback_question_versions_question_version"),
+        sa.UniqueConstraint(
+            "question_id", "version_no", name="uq_feedback_question_versions_question_version"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(sa.ForeignKey("feedback_questions.id", ondelete="RESTRICT"))
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("feedback_questions.id", ondelete="RESTRICT")
+    )
     version_no: Mapped[int]
     person_wording: Mapped[str] = mapped_column(sa.Text)
     representative_wording: Mapped[str] = mapped_column(sa.Text)
@@ -438,7 +461,9 @@ class FeedbackResponse(Base):
     comments: Mapped[str | None] = mapped_column(sa.Text)
     # Days between conclusion and feedback, stored for the timeliness dashboard.
     days_after_conclusion: Mapped[int | None]
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT")
+    )
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     answers: Mapped[list[FeedbackAnswer]] = relationship(
@@ -489,7 +514,9 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    updated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT")
+    )
 
 
 class AuditEvent(Base):

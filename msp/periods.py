@@ -46,7 +46,9 @@ def parse_fy_label(label: str) -> int:
 
 def fy_bounds(start_year: int) -> tuple[dt.date, dt.date]:
     """First and last day of a financial year."""
-    return dt.date(start_year, FY_START_MONTH, 1), dt.date(start_year + 1, FY_START_MONTH, 1) - dt.timedelta(days=1)
+    return dt.date(start_year, FY_START_MONTH, 1), dt.date(
+        start_year + 1, FY_START_MONTH, 1
+    ) - dt.timedelta(days=1)
 
 
 def add_working_days(day: dt.date, n: int) -> dt.date:

@@ -1,0 +1,197 @@
+"""The `msp` command: database migrations, accounts and synthetic data for administrators.
+
+Every command honours MSP_DATABASE_URL (or --database-url). Errors are printed plainly and
+exit with status 1 (2 for wrong usage); nothing personal is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+
+from db.engine import current_revision, database_url, get_engine, redacted, upgrade
+from msp import vocab
+from msp.errors import MspError, ValidationError
+
+
+def _engine(args: argparse.Namespace):
+    return get_engine(args.database_url)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    before = current_revision(args.database_url)
+    upgrade(args.database_url)
+    after = current_revision(args.database_url)
+    where = redacted(args.database_url)
+    if before == after:
+        print(f"Database {where} is up to date (revision {after}).")
+    else:
+        print(f"Database {where} upgraded from {before or 'empty'} to revision {after}.")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if not args.password_stdin:
+        return None
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise ValidationError({"password": "No password was given on standard input"})
+    return password
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from msp.users import add_user
+
+    upgrade(args.database_url)
+    password = _read_password(args)
+    if password is None and not args.email:
+        raise ValidationError(
+            {"password": "Give --password-stdin, or --email for a single sign-on account"}
+        )
+    user, created_teams = add_user(
+        _engine(args),
+        actor=None,
+        username=args.username,
+        display_name=args.display_name or args.username,
+        role=args.role,
+        team_names=args.team or [],
+        password=password,
+        email=args.email,
+        create_missing_teams=True,
+    )
+    for team in created_teams:
+        print(f"Created team {team!r}.")
+    teams = ", ".join(user.team_names) or "no team"
+    print(f"Added {user.role_label.lower()} {user.username} ({teams}).")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    from msp.users import list_users
+
+    upgrade(args.database_url)
+    rows = list_users(_engine(args))
+    if not rows:
+        print(
+            "No users yet. Add one with: "
+            "msp users add USERNAME --role administrator --password-stdin"
+        )
+        return 0
+    header = ("Username", "Name", "Role", "Teams", "Active")
+    table = [
+        (
+            r.username,
+            r.display_name,
+            r.role_label,
+            ", ".join(r.teams),
+            "yes" if r.is_active else "no",
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *table, strict=False)]
+    for line in (header, *table):
+        print("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from msp.demo import generate
+
+    upgrade(args.database_url)
+    started = time.perf_counter()
+    summary = generate(_engine(args), enquiries=args.enquiries, seed=args.seed, today=args.today)
+    elapsed = time.perf_counter() - started
+    print(f"Filled {redacted(args.database_url)} with synthetic data (seed {args.seed}).")
+    for name, count in summary.counts.items():
+        print(f"  {name:<28}{count:>12,}")
+    print(f"Took {elapsed:.1f} s.")
+    return 0
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"Enter a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"Enter a whole number of 1 or more, not {value!r}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="msp", description="MSP Outcomes: administration commands."
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="database to use (default: MSP_DATABASE_URL, or data/msp.sqlite3)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("migrate", help="create or upgrade the database to the latest schema")
+    p.set_defaults(func=cmd_migrate)
+
+    users = sub.add_parser("users", help="add or list user accounts")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    p = users_sub.add_parser("add", help="add a user")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=vocab.ROLES.codes)
+    p.add_argument(
+        "--team",
+        action="append",
+        metavar="NAME",
+        help="team the user belongs to (repeat for a supervisor's several teams); "
+        "a team that does not exist yet is created",
+    )
+    p.add_argument("--display-name", help="name shown in the app (default: the username)")
+    p.add_argument("--email", help="email address for single sign-on")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    p.set_defaults(func=cmd_users_add)
+    p = users_sub.add_parser("list", help="list users")
+    p.set_defaults(func=cmd_users_list)
+
+    p = sub.add_parser("demo-data", help="fill an empty database with wholly synthetic data")
+    p.add_argument("--enquiries", type=_positive, default=3000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="date the data is generated as of (default: today); same seed and date, same data",
+    )
+    p.set_defaults(func=cmd_demo_data)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.database_url = args.database_url or database_url()
+    try:
+        return args.func(args)
+    except ValidationError as exc:
+        for field, message in exc.problems.items():
+            print(f"error: {field}: {message}", file=sys.stderr)
+        return 1
+    except MspError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
