@@ -528,6 +528,8 @@ class AuditEvent(Base):
         sa.Index("ix_audit_events_occurred_at", "occurred_at"),
         sa.Index("ix_audit_events_record", "record_type", "record_id"),
         sa.Index("ix_audit_events_user_id", "user_id", "occurred_at"),
+        # Sign-in lock-out counts recent failures per username.
+        sa.Index("ix_audit_events_username_action", "username", "action", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent
+from db.models import AuditEvent, utcnow
+from msp.errors import NotAllowed
 
 
 def record(
@@ -19,6 +25,7 @@ def record(
     record_id: str | int | None = None,
     team_id: int | None = None,
     details: dict[str, Any] | None = None,
+    occurred_at: dt.datetime | None = None,
 ) -> None:
     """Add an audit event to the session's unit of work (it commits with the change it
     describes, or not at all). `details` must hold field names and coded values only, never
@@ -32,5 +39,96 @@ def record(
             record_id=None if record_id is None else str(record_id),
             team_id=team_id,
             details=details,
+            occurred_at=occurred_at or utcnow(),
         )
     )
+
+
+# --- Reading the trail (the Audit screen) ----------------------------------------------------
+
+
+@dataclass
+class AuditFilters:
+    username: str | None = None
+    action: str | None = None
+    record_id: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    limit: int = 500
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    occurred_at: dt.datetime
+    username: str | None
+    action: str
+    record_type: str | None
+    record_id: str | None
+    team_id: int | None
+    details: str
+
+
+def list_events(engine: Engine, actor, filters: AuditFilters) -> list[AuditRow]:
+    """Audit events, newest first: administrators see all; supervisors the events about
+    their teams' records and their teams' members. Reading the trail is itself audited."""
+    from db.engine import unit_of_work
+    from db.models import team_memberships
+
+    if actor.role == "administrator":
+        scope = sa.true()
+    elif actor.role == "supervisor":
+        members = sa.select(team_memberships.c.user_id).where(
+            team_memberships.c.team_id.in_(actor.team_ids)
+        )
+        scope = sa.or_(AuditEvent.team_id.in_(actor.team_ids), AuditEvent.user_id.in_(members))
+    else:
+        raise NotAllowed("Only administrators and supervisors can read the audit trail")
+    query = sa.select(AuditEvent).where(scope)
+    if filters.username:
+        query = query.where(AuditEvent.username == filters.username.strip().lower())
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.record_id:
+        query = query.where(AuditEvent.record_id == filters.record_id.strip())
+    if filters.date_from:
+        start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=dt.UTC)
+        query = query.where(AuditEvent.occurred_at >= start)
+    if filters.date_to:
+        end = dt.datetime.combine(
+            filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
+        )
+        query = query.where(AuditEvent.occurred_at < end)
+    query = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(
+        max(1, min(filters.limit, 10_000))
+    )
+    with unit_of_work(engine) as session:
+        events = session.scalars(query).all()
+        rows = [
+            AuditRow(
+                e.occurred_at,
+                e.username,
+                e.action,
+                e.record_type,
+                e.record_id,
+                e.team_id,
+                json.dumps(e.details, sort_keys=True) if e.details else "",
+            )
+            for e in events
+        ]
+        record(
+            session,
+            actor_id=actor.id,
+            actor_username=actor.username,
+            action="audit_viewed",
+            details={"filters": {k: str(v) for k, v in filters.__dict__.items() if v}},
+        )
+        return rows
+
+
+def actions(engine: Engine) -> list[str]:
+    from db.engine import unit_of_work
+
+    with unit_of_work(engine) as session:
+        return list(
+            session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+        )

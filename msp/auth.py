@@ -7,6 +7,7 @@ reload it with `load_user` on every run, so deactivation or a team move takes ef
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,10 +17,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
 
 from db.engine import unit_of_work
-from db.models import Team, User
+from db.models import AuditEvent, Team, User
 from msp import audit, vocab
+from msp.errors import SignInLocked
 
 MIN_PASSWORD_LENGTH = 12
+MAX_FAILED_SIGN_INS = 5
+LOCK_OUT = dt.timedelta(minutes=15)
+LOCKED_MESSAGE = (
+    "There have been too many attempts to sign in with this username. Wait 15 minutes, "
+    "then try again, or ask your administrator to reset your password."
+)
 # Refused whatever their length: the most common choices of people told "at least 12".
 COMMON_PASSWORDS = frozenset(
     {
@@ -121,16 +129,46 @@ def load_user(engine: Engine, user_id: int) -> CurrentUser | None:
         return _to_current(user) if user else None
 
 
-def authenticate(engine: Engine, username: str, password: str) -> CurrentUser | None:
+def _recent_failures(session, username: str, now: dt.datetime) -> int:
+    """Failed sign-ins for `username` in the lock-out period since its last success."""
+    since = now - LOCK_OUT
+    last_success = session.scalar(
+        sa.select(sa.func.max(AuditEvent.occurred_at)).where(
+            AuditEvent.username == username,
+            AuditEvent.action == "sign_in",
+            AuditEvent.occurred_at >= since,
+        )
+    )
+    if last_success is not None:
+        since = last_success
+    return session.scalar(
+        sa.select(sa.func.count(AuditEvent.id)).where(
+            AuditEvent.username == username,
+            AuditEvent.action == "sign_in_failed",
+            AuditEvent.occurred_at > since,
+        )
+    )
+
+
+def authenticate(
+    engine: Engine, username: str, password: str, *, now: dt.datetime | None = None
+) -> CurrentUser | None:
     """The user when the username and password match an active account, else None.
-    Both outcomes are audited; neither says which of the two was wrong."""
-    username = username.strip()
+    Both outcomes are audited; neither says which of the two was wrong. After
+    MAX_FAILED_SIGN_INS failures in LOCK_OUT, raises SignInLocked for that username, whether
+    or not it exists (so the message reveals nothing)."""
+    username = username.strip()[:80]
+    now = now or dt.datetime.now(dt.UTC)
     with unit_of_work(engine) as session:
+        if username and _recent_failures(session, username, now) >= MAX_FAILED_SIGN_INS:
+            locked = True
+        else:
+            locked = False
         user = session.scalar(
             sa.select(User).options(selectinload(User.teams)).where(User.username == username)
         )
         ok = verify_password(user.password_hash if user else None, password)
-        if ok and user is not None and user.is_active:
+        if not locked and ok and user is not None and user.is_active:
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             audit.record(
@@ -140,17 +178,35 @@ def authenticate(engine: Engine, username: str, password: str) -> CurrentUser | 
                 action="sign_in",
                 record_type="user",
                 record_id=user.id,
+                occurred_at=now,
             )
             return _to_current(user)
         audit.record(
             session,
             actor_id=user.id if user else None,
-            actor_username=username[:80] or None,
-            action="sign_in_failed",
+            actor_username=username or None,
+            action="sign_in_locked" if locked else "sign_in_failed",
             record_type="user" if user else None,
             record_id=user.id if user else None,
+            occurred_at=now,
         )
+    if locked:
+        raise SignInLocked(LOCKED_MESSAGE)
+    return None
+
+
+def user_for_email(engine: Engine, email: str) -> CurrentUser | None:
+    """The active user whose email matches (for single sign-on), or None."""
+    email = (email or "").strip().lower()
+    if not email:
         return None
+    with unit_of_work(engine) as session:
+        user = session.scalar(
+            sa.select(User)
+            .options(selectinload(User.teams))
+            .where(sa.func.lower(User.email) == email, User.is_active.is_(True))
+        )
+        return _to_current(user) if user else None
 
 
 def record_sign_out(engine: Engine, user: CurrentUser) -> None:

@@ -25,3 +25,7 @@ class NotFound(MspError):
 
 class ConcurrentEdit(MspError):
     """Someone else saved this record since it was opened."""
+
+
+class SignInLocked(MspError):
+    """Too many failed sign-ins for this username; try again later."""

@@ -187,3 +187,193 @@ def list_users(engine: Engine) -> list[UserRow]:
             )
             for u in users
         ]
+
+
+# --- Administration (administrators only) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: int
+    name: str
+    members: int
+
+
+def list_teams(engine: Engine) -> list[TeamRow]:
+    from db.models import team_memberships
+
+    with unit_of_work(engine) as session:
+        rows = session.execute(
+            sa.select(Team.id, Team.name, sa.func.count(team_memberships.c.user_id))
+            .outerjoin(team_memberships, team_memberships.c.team_id == Team.id)
+            .group_by(Team.id, Team.name)
+            .order_by(Team.name)
+        ).all()
+        return [TeamRow(r[0], r[1], r[2]) for r in rows]
+
+
+def _admin_audit(
+    session: Session,
+    actor: CurrentUser,
+    action: str,
+    record_type: str,
+    record_id: int,
+    details: dict | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor_id=actor.id,
+        actor_username=actor.username,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        details=details,
+    )
+
+
+def _check_team_name(session: Session, name: str, *, except_id: int | None = None) -> dict:
+    name = (name or "").strip()
+    if not name or len(name) > TEAM_NAME_MAX:
+        return {"name": f"Enter a team name of 1 to {TEAM_NAME_MAX} characters"}
+    clash = session.scalar(sa.select(Team.id).where(sa.func.lower(Team.name) == name.lower()))
+    if clash is not None and clash != except_id:
+        return {"name": f"There is already a team called {name}"}
+    return {}
+
+
+def create_team(engine: Engine, actor: CurrentUser, name: str) -> int:
+    if actor.role != "administrator":
+        raise NotAllowed("Only an administrator can create teams")
+    with unit_of_work(engine) as session:
+        problems = _check_team_name(session, name)
+        if problems:
+            raise ValidationError(problems)
+        team = Team(name=name.strip())
+        session.add(team)
+        session.flush()
+        _admin_audit(session, actor, "team_created", "team", team.id)
+        return team.id
+
+
+def rename_team(engine: Engine, actor: CurrentUser, team_id: int, name: str) -> None:
+    if actor.role != "administrator":
+        raise NotAllowed("Only an administrator can rename teams")
+    with unit_of_work(engine) as session:
+        team = session.get(Team, team_id)
+        if team is None:
+            raise ValidationError({"team": "Choose a team"})
+        problems = _check_team_name(session, name, except_id=team_id)
+        if problems:
+            raise ValidationError(problems)
+        if team.name == name.strip():
+            raise ValidationError({"name": "Enter the new name: it is the same as before"})
+        team.name = name.strip()
+        _admin_audit(session, actor, "team_renamed", "team", team.id, {"name": "changed"})
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(
+        sa.select(sa.func.count(User.id)).where(
+            User.role == "administrator", User.is_active.is_(True)
+        )
+    )
+
+
+def update_user(
+    engine: Engine,
+    actor: CurrentUser,
+    user_id: int,
+    *,
+    display_name: str,
+    role: str,
+    team_names: list[str],
+    email: str | None,
+    is_active: bool,
+) -> None:
+    """Edit an account. Nobody is ever deleted: deactivate instead, so their history stays
+    attributed. An administrator cannot remove their own administrator role, and the last
+    active administrator cannot be deactivated or demoted."""
+    if actor.role != "administrator":
+        raise NotAllowed("Only an administrator can change users")
+    team_names = [t.strip() for t in team_names]
+    email = email.strip().lower() if email else None
+    with unit_of_work(engine) as session:
+        user = session.scalar(
+            sa.select(User).options(selectinload(User.teams)).where(User.id == user_id)
+        )
+        if user is None:
+            raise ValidationError({"user": "Choose a user"})
+        problems = _validate_new_user(
+            session,
+            user.username,
+            display_name,
+            role,
+            team_names,
+            None,
+            email if email != user.email else None,
+        )
+        problems.pop("username", None)  # the username itself does not change
+        teams = {
+            t.name: t for t in session.scalars(sa.select(Team).where(Team.name.in_(team_names)))
+        }
+        missing = [t for t in team_names if t not in teams]
+        if missing and "teams" not in problems:
+            problems["teams"] = "No team called " + ", ".join(missing)
+        if not isinstance(is_active, bool):
+            problems["is_active"] = "Choose whether the account is active"
+        losing_admin = (
+            user.role == "administrator"
+            and user.is_active
+            and (role != "administrator" or not is_active)
+        )
+        if losing_admin and user.id == actor.id:
+            problems["role" if role != "administrator" else "is_active"] = (
+                "You cannot remove your own administrator access: ask another administrator"
+            )
+        elif losing_admin and _active_admins(session) <= 1:
+            problems["role" if role != "administrator" else "is_active"] = (
+                "This is the last active administrator: make someone else an administrator first"
+            )
+        if problems:
+            raise ValidationError(problems)
+        before = {
+            "display_name": user.display_name,
+            "role": user.role,
+            "email": user.email,
+            "is_active": user.is_active,
+            "teams": sorted(t.id for t in user.teams),
+        }
+        user.display_name = display_name.strip()
+        user.role = role
+        user.email = email
+        user.is_active = is_active
+        user.teams = [teams[n] for n in dict.fromkeys(team_names)]
+        after = {
+            "display_name": user.display_name,
+            "role": role,
+            "email": email,
+            "is_active": is_active,
+            "teams": sorted(t.id for t in user.teams),
+        }
+        changed = {
+            k: ([before[k], after[k]] if k in {"role", "is_active", "teams"} else "changed")
+            for k in after
+            if before[k] != after[k]
+        }
+        if not changed:
+            raise ValidationError({"user": "Nothing was changed"})
+        _admin_audit(session, actor, "user_updated", "user", user.id, {"changed": changed})
+
+
+def reset_password(engine: Engine, actor: CurrentUser, user_id: int, new_password: str) -> None:
+    if actor.role != "administrator":
+        raise NotAllowed("Only an administrator can reset passwords")
+    problem = password_problem(new_password or "")
+    if problem:
+        raise ValidationError({"password": problem})
+    with unit_of_work(engine) as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise ValidationError({"user": "Choose a user"})
+        user.password_hash = hash_password(new_password)
+        _admin_audit(session, actor, "password_reset", "user", user.id)

@@ -29,17 +29,26 @@ def migrated_sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+# Tests need no durability: skipping the flush at each commit makes DDL several times faster.
+FAST_COMMITS = "-csynchronous_commit=off"
+
+
 def _postgres_schema_url(schema: str) -> str:
     url = make_url(POSTGRES_URL)
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False
-    )
+    return url.update_query_dict(
+        {"options": f"-csearch_path={schema} {FAST_COMMITS}"}
+    ).render_as_string(hide_password=False)
+
+
+def _admin_engine():
+    url = make_url(POSTGRES_URL).update_query_dict({"options": FAST_COMMITS})
+    return sa.create_engine(url)
 
 
 def new_postgres_schema() -> tuple[str, str]:
     """Create an empty schema; return (schema, URL whose search_path is that schema)."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
+    admin = _admin_engine()
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     admin.dispose()
@@ -47,7 +56,7 @@ def new_postgres_schema() -> tuple[str, str]:
 
 
 def drop_postgres_schema(schema: str) -> None:
-    admin = sa.create_engine(POSTGRES_URL)
+    admin = _admin_engine()
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
