@@ -111,6 +111,52 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sac(args: argparse.Namespace) -> int:
+    """The national return's MSP-related tables (see msp.sac) as CSV or XLSX."""
+    from msp import exports, sac
+    from msp.periods import parse_fy_label
+
+    try:
+        year = parse_fy_label(args.year)
+    except ValueError as exc:
+        raise ValidationError({"year": str(exc)}) from None
+    if args.format == "xlsx" and not args.output:
+        raise ValidationError({"output": "Give --output FILE to write an xlsx workbook"})
+    upgrade(args.database_url)
+    tables = sac.sac_tables(
+        _engine(args), year, team_names=[args.team] if args.team else None, suppress=args.suppress
+    )
+    if args.format == "xlsx":
+        exports.to_xlsx(sac.sac_sheets(tables, year=year, suppressed=args.suppress), args.output)
+    elif args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            exports.to_csv(sac.sac_frame(tables), out)
+    else:
+        exports.to_csv(sac.sac_frame(tables), sys.stdout)
+    if args.output:
+        print(f"Wrote the {args.year} tables to {args.output}.", file=sys.stderr)
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Permanently remove enquiries concluded before a date (see msp.retention)."""
+    from msp.retention import apply_retention
+
+    upgrade(args.database_url)
+    counts = apply_retention(
+        _engine(args), concluded_before=args.concluded_before, dry_run=args.dry_run
+    )
+    verb = "Would remove" if args.dry_run else "Removed"
+    print(f"{verb} everything about enquiries concluded before {args.concluded_before:%d %B %Y}:")
+    for name, count in counts.as_dict().items():
+        print(f"  {name.replace('_', ' '):<22}{count:>10,}")
+    if args.dry_run:
+        print("Dry run: nothing was removed. Run again without --dry-run to remove it.")
+    else:
+        print("An audit event records these counts.")
+    return 0
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -175,6 +221,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="date the data is generated as of (default: today); same seed and date, same data",
     )
     p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("sac", help="write the national return's MSP-related tables (SAC)")
+    p.add_argument("--year", required=True, metavar="YYYY-YY", help="financial year, e.g. 2025-26")
+    p.add_argument("--team", metavar="NAME", help="only this team (default: every team)")
+    p.add_argument(
+        "--suppress",
+        action="store_true",
+        help="apply the small-number rule ([c] for 0-4, others rounded to 5) for sharing",
+    )
+    p.add_argument("--format", required=True, choices=("csv", "xlsx"))
+    p.add_argument("--output", metavar="FILE", help="file to write (csv: default standard output)")
+    p.set_defaults(func=cmd_sac)
+
+    p = sub.add_parser(
+        "retention",
+        help="permanently remove enquiries concluded before a date (the retention job)",
+    )
+    p.add_argument("--concluded-before", required=True, type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--dry-run", action="store_true", help="say what would be removed, only")
+    p.set_defaults(func=cmd_retention)
     return parser
 
 
