@@ -1,0 +1,167 @@
+"""The figures on the home page, counted by the database for the signed-in user's role.
+
+Practitioners and supervisors see counts for their own teams. Administrators see accounts,
+not cases. Commissioners see only figures across all teams, published under the national
+small-number rule (`published_count`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from db.engine import unit_of_work
+from db.models import Enquiry, Team, User
+from msp import access, vocab
+from msp.auth import CurrentUser
+from msp.periods import financial_year, fy_label
+
+SUPPRESSED = "[c]"
+NOT_AVAILABLE = "[x]"
+
+
+def published_count(count: int | None) -> str:
+    """A count as it may be shown outside the team (the national publication's rule):
+    0 to 4 is "[c]", any other count is rounded to the nearest 5 (halves up), and a value
+    that is not available is "[x]"."""
+    if count is None:
+        return NOT_AVAILABLE
+    if count < 0:
+        raise ValueError(f"a count cannot be negative: {count}")
+    if count < 5:
+        return SUPPRESSED
+    return f"{(count + 2) // 5 * 5:,}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class TeamCounts:
+    team: str
+    open: int
+    unallocated: int
+    concluded_this_year: int
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    financial_year: str
+    figures: tuple[Figure, ...]
+    teams: tuple[TeamCounts, ...] = ()
+
+
+def _live() -> sa.ColumnElement[bool]:
+    return Enquiry.is_deleted == sa.false()
+
+
+def team_counts(engine: Engine, team_ids: tuple[int, ...], fy: int) -> list[TeamCounts]:
+    """Open, unallocated open and concluded-in-`fy` enquiries per team (teams with none
+    included), in team-name order."""
+    if not team_ids:
+        return []
+    is_open = Enquiry.status == "open"
+    stmt = (
+        sa.select(
+            Team.name,
+            sa.func.count(sa.case((is_open, 1))),
+            sa.func.count(sa.case((sa.and_(is_open, Enquiry.worker_id.is_(None)), 1))),
+            sa.func.count(sa.case((Enquiry.concluded_fy == fy, 1))),
+        )
+        .select_from(Team)
+        .outerjoin(Enquiry, sa.and_(Enquiry.team_id == Team.id, _live()))
+        .where(Team.id.in_(team_ids))
+        .group_by(Team.id, Team.name)
+        .order_by(Team.name)
+    )
+    with unit_of_work(engine) as session:
+        return [TeamCounts(*row) for row in session.execute(stmt)]
+
+
+def open_allocated_to(engine: Engine, user_id: int) -> int:
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(Enquiry)
+        .where(Enquiry.worker_id == user_id, Enquiry.status == "open", _live())
+    )
+    with unit_of_work(engine) as session:
+        return session.scalar(stmt) or 0
+
+
+def concluded_by_type(engine: Engine, fy: int) -> dict[str, int]:
+    """Enquiries concluded in `fy` across all teams, by enquiry type code."""
+    stmt = (
+        sa.select(Enquiry.enquiry_type, sa.func.count())
+        .where(Enquiry.concluded_fy == fy, _live())
+        .group_by(Enquiry.enquiry_type)
+    )
+    with unit_of_work(engine) as session:
+        return {code: n for code, n in session.execute(stmt)}
+
+
+def active_users_by_role(engine: Engine) -> dict[str, int]:
+    stmt = (
+        sa.select(User.role, sa.func.count()).where(User.is_active == sa.true()).group_by(User.role)
+    )
+    with unit_of_work(engine) as session:
+        return {role: n for role, n in session.execute(stmt)}
+
+
+def team_count(engine: Engine) -> int:
+    with unit_of_work(engine) as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(Team)) or 0
+
+
+def _n(count: int) -> str:
+    return f"{count:,}"
+
+
+def home_summary(engine: Engine, user: CurrentUser, today: dt.date) -> HomeSummary:
+    """The figures for `user`'s home page, with "this financial year" taken from `today`."""
+    fy = financial_year(today)
+    label = fy_label(fy)
+    case_teams = tuple(sorted(access.case_team_ids(user)))
+    if user.role == "practitioner":
+        rows = team_counts(engine, case_teams, fy)
+        return HomeSummary(
+            financial_year=label,
+            figures=(
+                Figure("Open, allocated to you", _n(open_allocated_to(engine, user.id))),
+                Figure("Open in your team", _n(sum(r.open for r in rows))),
+                Figure(f"Concluded in {label}", _n(sum(r.concluded_this_year for r in rows))),
+            ),
+        )
+    if user.role == "supervisor":
+        rows = team_counts(engine, case_teams, fy)
+        return HomeSummary(
+            financial_year=label,
+            figures=(
+                Figure("Open in your teams", _n(sum(r.open for r in rows))),
+                Figure("Open, no worker allocated", _n(sum(r.unallocated for r in rows))),
+                Figure(f"Concluded in {label}", _n(sum(r.concluded_this_year for r in rows))),
+            ),
+            teams=tuple(rows),
+        )
+    if user.role == "administrator":
+        by_role = active_users_by_role(engine)
+        figures = [
+            Figure(f"Active {term.label.lower()}s", _n(by_role.get(term.code, 0)))
+            for term in vocab.ROLES
+        ]
+        figures.append(Figure("Teams", _n(team_count(engine))))
+        return HomeSummary(financial_year=label, figures=tuple(figures))
+    if user.role == "commissioner":
+        by_type = concluded_by_type(engine, fy)
+        figures = [Figure(f"Concluded in {label}", published_count(sum(by_type.values())))]
+        figures += [
+            Figure(f"Of which {term.label}", published_count(by_type.get(term.code, 0)))
+            for term in vocab.ENQUIRY_TYPES
+        ]
+        return HomeSummary(financial_year=label, figures=tuple(figures))
+    raise ValueError(f"unknown role {user.role!r}")
