@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from db.engine import current_revision, database_url, get_engine, redacted, upgrade
 from msp import vocab
@@ -157,6 +158,35 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from msp.backup import backup
+
+    target = backup(args.database_url, Path(args.file))
+    print(f"Backed up {redacted(args.database_url)} to {target}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from msp.backup import restore
+
+    restore(args.database_url, Path(args.file), force=args.force)
+    print(f"Restored {args.file} into {redacted(args.database_url)}.")
+    upgrade(args.database_url)
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from msp.doctor import run_checks
+
+    checks = run_checks(args.database_url, Path(args.secrets))
+    for check in checks:
+        mark = "ok  " if check.ok and not check.warning else ("note" if check.ok else "FAIL")
+        print(f"[{mark}] {check.name}: {check.message}")
+    failed = [c for c in checks if not c.ok]
+    print("All checks passed." if not failed else f"{len(failed)} problem(s) to fix.")
+    return 0 if not failed else 1
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -233,6 +263,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=("csv", "xlsx"))
     p.add_argument("--output", metavar="FILE", help="file to write (csv: default standard output)")
     p.set_defaults(func=cmd_sac)
+
+    p = sub.add_parser("backup", help="take a consistent copy of the database into FILE")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="restore a backup FILE into an empty database")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--force", action="store_true", help="replace a database that holds data")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("doctor", help="check the database, schema, settings and sign-in set-up")
+    p.add_argument(
+        "--secrets", default=".streamlit/secrets.toml", help="Streamlit secrets file to check"
+    )
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser(
         "retention",
