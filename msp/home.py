@@ -17,23 +17,15 @@ from db.engine import unit_of_work
 from db.models import Enquiry, Team, User
 from msp import access, vocab
 from msp.auth import CurrentUser
+from msp.disclosure import suppress_count
 from msp.periods import financial_year, fy_label
-
-SUPPRESSED = "[c]"
-NOT_AVAILABLE = "[x]"
 
 
 def published_count(count: int | None) -> str:
-    """A count as it may be shown outside the team (the national publication's rule):
-    0 to 4 is "[c]", any other count is rounded to the nearest 5 (halves up), and a value
-    that is not available is "[x]"."""
-    if count is None:
-        return NOT_AVAILABLE
-    if count < 0:
-        raise ValueError(f"a count cannot be negative: {count}")
-    if count < 5:
-        return SUPPRESSED
-    return f"{(count + 2) // 5 * 5:,}"
+    """A count as it may be shown outside the team: the national rule of msp.disclosure,
+    formatted for the page ("[c]" for 0-4, others rounded to the nearest 5, "[x]" if missing)."""
+    shown = suppress_count(count)
+    return shown if isinstance(shown, str) else f"{shown:,}"
 
 
 @dataclass(frozen=True)

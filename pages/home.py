@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from msp.home import SUPPRESSED, home_summary
+from msp.disclosure import SUPPRESSED
+from msp.home import home_summary
 from msp.ui import navigation, session
 from msp.ui.guard import require_page
 from msp.ui.text import plain
