@@ -187,6 +187,45 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if not failed else 1
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import enquiries from the pilot spreadsheet (CSV or XLSX), all or nothing."""
+    from msp.importer import import_file, importer_by_username
+
+    upgrade(args.database_url)
+    engine = _engine(args)
+    actor = None
+    if args.as_user:
+        actor = importer_by_username(engine, args.as_user)
+        if actor is None:
+            raise ValidationError({"as": f"No active user called {args.as_user!r}"})
+    path = Path(args.file)
+    if not path.is_file():
+        raise ValidationError({"file": f"There is no file called {args.file}"})
+    report = import_file(
+        engine, actor, path, filename=path.name, dry_run=args.dry_run, today=dt.date.today()
+    )
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from msp import bench
+
+    results = bench.run(
+        enquiries=args.enquiries,
+        database_url=args.bench_database_url,
+        runs=args.runs,
+        save_runs=args.save_runs,
+        progress=lambda message: print(f"... {message}", file=sys.stderr, flush=True),
+    )
+    print(bench.report(results))
+    if args.json:
+        bench.write_json(results, Path(args.json))
+        print(f"Wrote {args.json}.")
+    return 0
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -276,6 +315,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--secrets", default=".streamlit/secrets.toml", help="Streamlit secrets file to check"
     )
     p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("import", help="import enquiries from the pilot spreadsheet (CSV or XLSX)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        help="import as this user, a supervisor (their teams) or an administrator",
+    )
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "bench", help="measure demo data, dashboard, SAC and save speed at national scale"
+    )
+    p.add_argument("--enquiries", type=_positive, default=200_000)
+    p.add_argument(
+        "--database-url",
+        dest="bench_database_url",
+        default=None,
+        help="an EMPTY database to fill (default: a temporary SQLite file)",
+    )
+    p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    p.add_argument("--runs", type=_positive, default=5, help="runs per timing (median)")
+    p.add_argument("--save-runs", type=_positive, default=50, help="saves per kind (median)")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser(
         "retention",
