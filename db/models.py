@@ -159,6 +159,7 @@ class Enquiry(Base):
         ),
         sa.CheckConstraint("version >= 1", name="version_positive"),
         # The dashboards count concluded enquiries by year, quarter, team and the MSP answers.
+        # A covering index: every dashboard and SAC count reads only this index.
         sa.Index(
             "ix_enquiries_reporting",
             "concluded_fy",
@@ -168,6 +169,17 @@ class Enquiry(Base):
             "is_deleted",
             "msp_asked",
             "msp_achieved",
+            "concluded_month",
+            "worker_id",
+            "location_of_risk",
+            "source_of_risk",
+            "risk_assessment_outcome",
+            "risk_outcome",
+            "lacked_capacity",
+            "capacity_support_provided",
+            "first_conversation_working_days",
+            "longest_gap_working_days",
+            "first_feedback_days",
         ),
         sa.Index("ix_enquiries_team_status", "team_id", "status", "is_deleted"),
         sa.Index("ix_enquiries_worker_status", "worker_id", "status"),
@@ -219,6 +231,12 @@ class Enquiry(Base):
     advocate_kind: Mapped[str | None] = mapped_column(sa.String(20))
     representative_kind: Mapped[str | None] = mapped_column(sa.String(20))
     representative_details: Mapped[str | None] = mapped_column(sa.Text)
+
+    # Timeliness, kept up to date by msp.timeliness whenever conversations, the conclusion or
+    # feedback change, so the dashboard counts them without reading every conversation.
+    first_conversation_working_days: Mapped[int | None]
+    longest_gap_working_days: Mapped[int | None]
+    first_feedback_days: Mapped[int | None]
 
     # The national MSP answers (SG4a) and SG3a, recorded at conclusion.
     msp_asked: Mapped[str | None] = mapped_column(sa.String(20))
@@ -290,6 +308,9 @@ class DesiredOutcome(Base):
         sa.CheckConstraint("current_version >= 1", name="current_version_positive"),
         sa.UniqueConstraint("enquiry_id", "position", name="uq_desired_outcomes_enquiry_position"),
         sa.Index("ix_desired_outcomes_category", "category", "status", "rating"),
+        sa.Index(
+            "ix_desired_outcomes_enquiry_status", "enquiry_id", "status", "category", "rating"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -448,7 +469,13 @@ class FeedbackResponse(Base):
         in_vocab("respondent", vocab.SPEAKERS),
         in_vocab("asked_by", vocab.FEEDBACK_ASKERS),
         in_vocab("method", vocab.CONTACT_METHODS),
-        sa.Index("ix_feedback_responses_enquiry_id", "enquiry_id"),
+        sa.Index(
+            "ix_feedback_responses_enquiry_id",
+            "enquiry_id",
+            "declined",
+            "respondent",
+            "days_after_conclusion",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -476,6 +503,7 @@ class FeedbackAnswer(Base):
     __table_args__ = (
         in_vocab("answer", vocab.FEEDBACK_ANSWERS),
         sa.Index("ix_feedback_answers_question_version_id", "question_version_id", "answer"),
+        sa.Index("ix_feedback_answers_response", "response_id", "question_version_id", "answer"),
     )
 
     response_id: Mapped[int] = mapped_column(

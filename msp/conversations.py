@@ -21,6 +21,7 @@ from msp.outcomes import (
     check_new_outcome,
     enquiry_conversation_ids,
 )
+from msp.timeliness import refresh as refresh_timeliness
 from msp.validation import Checker
 
 
@@ -172,4 +173,5 @@ def log_conversation(
             },
         )
         session.flush()
+        refresh_timeliness(session, [enquiry.id])
         return enquiry.version

@@ -35,6 +35,7 @@ from msp.outcomes import new_version
 from msp.periods import financial_year, fy_quarter, month_key
 from msp.prompts import CaseFacts, next_action
 from msp.settings import Targets, get_targets
+from msp.timeliness import refresh as refresh_timeliness
 from msp.validation import MAX_SHORT_TEXT, Checker
 
 CASE_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$")
@@ -869,6 +870,7 @@ def conclude_enquiry(
             },
         )
         session.flush()
+        refresh_timeliness(session, [enquiry.id])
         return enquiry.version
 
 

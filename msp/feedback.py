@@ -16,6 +16,7 @@ from msp import vocab
 from msp.auth import CurrentUser
 from msp.casework import audit_case, case_write, load_case, touch
 from msp.settings import get_targets
+from msp.timeliness import refresh as refresh_timeliness
 from msp.validation import Checker
 
 
@@ -195,4 +196,5 @@ def record_feedback(
             },
         )
         session.flush()
+        refresh_timeliness(session, [enquiry.id])
         return enquiry.version, feedback_window_warning(enquiry.concluded_on, given_on, window)

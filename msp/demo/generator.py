@@ -33,6 +33,7 @@ from msp.demo import text as T
 from msp.demo.child import read_frame, write_frame
 from msp.demo.writer import NULL, BulkWriter
 from msp.errors import MspError
+from msp.timeliness import refresh as refresh_timeliness
 
 DEMO_SETTING = "demo_database"
 CHUNK_ENQUIRIES = 10_000
@@ -362,6 +363,7 @@ def generate(
                     question_versions=_active_question_versions(conn),
                 )
                 writer.finish()
+                refresh_timeliness(conn)
         finally:
             writer.close()
 
@@ -458,12 +460,15 @@ def _write_from_child(process: subprocess.Popen, writer: BulkWriter) -> int | No
 
 
 def _require_schema(conn: Connection) -> None:
-    inspector = sa.inspect(conn)
-    if not inspector.has_table("enquiries") or not inspector.has_table(
-        "feedback_question_versions"
-    ):
+    """The database is at the latest migration: the rows are built for that schema."""
+    from alembic.runtime.migration import MigrationContext
+
+    from db.engine import head_revision
+
+    if MigrationContext.configure(conn).get_current_revision() != head_revision():
         raise DemoDataError(
-            "The database has not been set up yet. Run `msp migrate` first, then try again."
+            "The database is not set up for this version of the app. Run `msp migrate` first, "
+            "then try again."
         )
 
 

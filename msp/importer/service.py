@@ -66,6 +66,7 @@ from msp.importer.columns import (
 )
 from msp.outcomes import NewOutcome, check_new_outcome
 from msp.periods import financial_year, fy_quarter, month_key
+from msp.timeliness import refresh as refresh_timeliness
 from msp.validation import MAX_SHORT_TEXT, Checker
 
 IMPORT_ACTION = "enquiry_imported"
@@ -1069,6 +1070,8 @@ def _write(
                 }
             )
     _insert(session, OutcomeVersion.__table__, version_rows)
+    for chunk in _chunks(enquiry_ids):
+        refresh_timeliness(session, chunk)
 
     # One event per enquiry, as msp.audit.record writes them, in one multi-row INSERT.
     _insert(

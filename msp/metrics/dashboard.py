@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from db.engine import unit_of_work
 from db.models import (
-    Conversation,
     DesiredOutcome,
     EnquiryRiskType,
     FeedbackAnswer,
@@ -46,7 +45,7 @@ from msp.auth import CurrentUser
 from msp.errors import ValidationError
 from msp.metrics import stats
 from msp.metrics.filters import Filters, TeamScope, conditions, dashboard_scope
-from msp.metrics.sql import count_if, weekdays_through
+from msp.metrics.sql import count_if
 from msp.metrics.sql import enquiries as E
 from msp.periods import fy_label
 from msp.settings import TARGETS_KEY, Targets
@@ -599,90 +598,36 @@ def feedback_answers(engine: Engine, user: CurrentUser, filters: Filters) -> pd.
 
 def first_conversation_statement(filters: Filters, teams: TeamScope, targets: Targets) -> sa.Select:
     """How many enquiries had their first conversation (on or after the start) within the
-    target number of working days. One aggregate row per enquiry first (the earliest
-    conversation through the (enquiry_id, held_on) index), then counted."""
-    per_enquiry = (
-        sa.select(
-            E.c.id,
-            E.c.started_on.label("started_on"),
-            sa.func.min(Conversation.held_on).label("first_on"),
-        )
-        .select_from(E)
-        .outerjoin(
-            Conversation,
-            sa.and_(
-                Conversation.enquiry_id == E.c.id,
-                Conversation.held_on >= E.c.started_on,
-            ),
-        )
-        .where(*conditions(filters, teams))
-        .group_by(E.c.id, E.c.started_on)
-        .subquery("first_conversations")
-    )
-    within = sa.and_(
-        per_enquiry.c.first_on.is_not(None),
-        weekdays_through(per_enquiry.c.first_on) - weekdays_through(per_enquiry.c.started_on)
-        <= targets.first_conversation_working_days,
-    )
-    return sa.select(sa.func.count().label("total"), count_if(within).label("met")).select_from(
-        per_enquiry
-    )
+    target number of working days (stored per enquiry by msp.timeliness)."""
+    days = E.c.first_conversation_working_days
+    return sa.select(
+        sa.func.count().label("total"),
+        count_if(days <= targets.first_conversation_working_days).label("met"),
+    ).where(*conditions(filters, teams))
 
 
 def conversation_gap_statement(filters: Filters, teams: TeamScope, targets: Targets) -> sa.Select:
     """Per enquiry, the longest run of working days without a conversation while it was open
-    (from the start, between conversations, to the conclusion); counted against the target."""
-    scope = (
-        sa.select(
-            E.c.id.label("enquiry_id"),
-            E.c.started_on.label("started_on"),
-            E.c.concluded_on.label("concluded_on"),
-        )
-        .where(*conditions(filters, teams))
-        .cte("gap_scope")
-    )
-    held = sa.select(scope.c.enquiry_id, Conversation.held_on.label("day")).join(
-        Conversation,
-        sa.and_(
-            Conversation.enquiry_id == scope.c.enquiry_id,
-            Conversation.held_on.between(scope.c.started_on, scope.c.concluded_on),
-        ),
-    )
-    starts = sa.select(scope.c.enquiry_id, scope.c.started_on.label("day"))
-    ends = sa.select(scope.c.enquiry_id, scope.c.concluded_on.label("day"))
-    points = sa.union_all(held, starts, ends).subquery("gap_points")
-    through = weekdays_through(points.c.day)
-    gaps = sa.select(
-        points.c.enquiry_id,
-        (
-            through
-            - sa.func.lag(through).over(partition_by=points.c.enquiry_id, order_by=points.c.day)
-        ).label("gap"),
-    ).subquery("gaps")
-    longest = (
-        sa.select(gaps.c.enquiry_id, sa.func.max(gaps.c.gap).label("longest"))
-        .group_by(gaps.c.enquiry_id)
-        .subquery("longest_gaps")
-    )
+    (from the start, between conversations, to the conclusion; stored by msp.timeliness),
+    counted against the target."""
+    longest = E.c.longest_gap_working_days
     return sa.select(
         sa.func.count().label("total"),
-        count_if(longest.c.longest <= targets.max_gap_working_days).label("met"),
-        sa.func.max(longest.c.longest).label("longest"),
-    ).select_from(longest)
+        count_if(longest <= targets.max_gap_working_days).label("met"),
+        sa.func.max(longest).label("longest"),
+    ).where(*conditions(filters, teams))
 
 
 def feedback_timeliness_statement(
     filters: Filters, teams: TeamScope, targets: Targets
 ) -> sa.Select:
-    in_time = sa.exists().where(
-        FeedbackResponse.enquiry_id == E.c.id,
-        FeedbackResponse.days_after_conclusion <= targets.feedback_window_days,
-    )
-    return (
-        sa.select(sa.func.count().label("total"), count_if(in_time).label("met"))
-        .select_from(E)
-        .where(*conditions(filters, teams))
-    )
+    """Feedback recorded within the window after conclusion (the first feedback's day count,
+    stored by msp.timeliness)."""
+    days = E.c.first_feedback_days
+    return sa.select(
+        sa.func.count().label("total"),
+        count_if(days <= targets.feedback_window_days).label("met"),
+    ).where(*conditions(filters, teams))
 
 
 def council_targets(session: Session) -> Targets:

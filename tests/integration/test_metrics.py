@@ -51,6 +51,7 @@ from msp.errors import NotAllowed, ValidationError
 from msp.metrics import Filters, stats
 from msp.metrics.dashboard import dashboard_statements
 from msp.periods import financial_year, fy_quarter, month_key
+from msp.timeliness import refresh as refresh_timeliness
 from tests.integration import factories
 
 FY = 2025
@@ -283,6 +284,8 @@ def world(engine) -> World:
         feedback(s, e3, [(q1v1, "no"), (q2v1, "partly")], days=70)
         feedback(s, e8, [(q1v2, "yes"), (q2v1, "dont_know")], respondent="family_member", days=56)
         feedback(s, e11, [(q1v1, "no")], days=3)
+        s.flush()
+        refresh_timeliness(s)  # as the services, importer and demo generator do
 
         return World(
             north=north.id,
