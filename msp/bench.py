@@ -275,6 +275,7 @@ def run(
         tmp = tempfile.TemporaryDirectory(prefix="msp-bench-")
         database_url = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
     # Calling cached page code outside a server makes Streamlit warn on every call.
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     previous_env = os.environ.get("MSP_DATABASE_URL")
     os.environ["MSP_DATABASE_URL"] = database_url  # for the page renders

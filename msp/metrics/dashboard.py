@@ -156,7 +156,8 @@ class Headline:
 
 
 def headline_statement(filters: Filters, teams: TeamScope) -> sa.Select:
-    has_response = sa.exists().where(FeedbackResponse.enquiry_id == E.c.id)
+    # A response of any kind (declined too) sets the stored first_feedback_days.
+    has_response = E.c.first_feedback_days.is_not(None)
     has_answer = sa.exists().where(
         FeedbackResponse.enquiry_id == E.c.id, FeedbackResponse.declined == sa.false()
     )
