@@ -10,6 +10,7 @@ import pytest
 from db.engine import get_engine
 from msp.home import home_summary, published_count
 from msp.periods import financial_year, fy_bounds
+from msp.ui import navigation
 from tests.app.conftest import add, add_enquiry, signed_in
 
 TODAY = dt.date(2026, 1, 15)  # financial year 2025-26
@@ -157,9 +158,13 @@ def test_the_home_page_says_what_each_role_can_do(app_url, engine):
         at = signed_in(user)
         assert not at.exception
         assert any(words in m.value for m in at.markdown), role
+        # A link to every other page the role may open, from the one page registry.
         assert [p.label for p in at.get("page_link")] == [
-            "Privacy: What this service stores, who can see it and how long it is kept"
+            f"{spec.title}: {spec.description}"
+            for spec in navigation.pages_for(role)
+            if spec.path != navigation.HOME
         ]
+        assert any(p.label.startswith("Privacy: ") for p in at.get("page_link"))
 
 
 def test_a_supervisor_of_two_teams_sees_a_row_per_team(app_url, engine):
