@@ -1,7 +1,8 @@
 """MSP Outcomes: the frame that runs before every page.
 
-Page config, the database, the demo banner, sign-in, the role's menu and the shared sidebar,
-then the page itself. `st.navigation` is called on every run, signed in or not: while a
+Page config, the database, the demo banner, sign-in (a username and password, or single
+sign-on when Streamlit's secrets have an `[auth]` section), the role's menu and the shared
+sidebar, then the page itself. `st.navigation` is called on every run, signed in or not: while a
 `pages/` folder exists, a run that never calls it would let Streamlit serve page files
 directly (each page's guard stops that too).
 """
@@ -10,7 +11,7 @@ import streamlit as st
 
 from msp.auth import has_any_user
 from msp.demo_mode import demo_requested, is_demo_database
-from msp.ui import frame, gate, session
+from msp.ui import frame, gate, session, sso
 
 st.set_page_config(page_title=frame.APP_NAME, page_icon=":material/diversity_3:")
 
@@ -23,15 +24,18 @@ if refusal is not None:
 else:
     if is_demo_database(engine):
         frame.demo_banner()
-    user = session.signed_in_user(engine)
+    user = session.signed_in_user(engine) or session.sign_in_with_provider(engine)
     if user is not None:
         pages = frame.menu(user)
     elif not demo_requested() and not has_any_user(engine):
         pages = gate.gate_pages(gate.first_administrator_page, "Create the first administrator")
+    elif sso.refused_email() is not None:
+        pages = gate.gate_pages(gate.ask_administrator_page, gate.ASK_TITLE)
     else:
         pages = gate.gate_pages(gate.sign_in_page, "Sign in")
 
-page = st.navigation(pages, position="sidebar" if user else "hidden")
+# expanded: every page of the role is listed (no "View more" hiding the last ones).
+page = st.navigation(pages, position="sidebar" if user else "hidden", expanded=True)
 if user is not None:
     session.touch()
     frame.sidebar(user)

@@ -6,6 +6,9 @@ ids assigned here, built 10,000 enquiries at a time (for big data sets in a chil
 this one writes the previous chunk) and written in one transaction: memory stays small and
 a failure writes nothing.
 
+The stored timeliness columns (msp.timeliness) are worked out here too, rather than by an
+UPDATE of every enquiry afterwards; a test checks they match what msp.timeliness computes.
+
 Rows carry `NULL` ("") for an SQL NULL and 1/0 for booleans; the writer turns "" into NULL.
 (Python's sqlite3 binds None and bool through its slow adapter lookup, about 1 µs a value,
 which alone would cost tens of seconds for 200,000 enquiries.)
@@ -14,6 +17,7 @@ which alone would cost tens of seconds for 200,000 enquiries.)
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import random
 import subprocess
@@ -33,7 +37,6 @@ from msp.demo import text as T
 from msp.demo.child import read_frame, write_frame
 from msp.demo.writer import NULL, BulkWriter
 from msp.errors import MspError
-from msp.timeliness import refresh as refresh_timeliness
 
 DEMO_SETTING = "demo_database"
 CHUNK_ENQUIRIES = 10_000
@@ -173,6 +176,9 @@ ENQUIRY_COLUMNS = (
     "created_at",
     "updated_at",
     "version",
+    "first_conversation_working_days",
+    "longest_gap_working_days",
+    "first_feedback_days",
 )
 RISK_TYPE_COLUMNS = ("enquiry_id", "risk_type")
 CONVERSATION_COLUMNS = (
@@ -344,6 +350,31 @@ def generate(
         raise DemoDataError("Enter today's date as a date")
 
     started = time.perf_counter()
+    # Millions of new tuples would set off the cyclic garbage collector again and again
+    # (about 5% of the time) for nothing: none of them is in a cycle.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        open_enquiries, counts = _load(engine, seed=seed, enquiries=enquiries, today=today)
+    finally:
+        if collecting:
+            gc.enable()
+
+    summary = DemoSummary(seed=seed, generated_for=today, settings=1)
+    summary.teams = counts.get("teams", 0)
+    summary.users = counts.get("users", 0)
+    summary.team_memberships = counts.get("team_memberships", 0)
+    for table, _, attribute in CHUNK_TABLES:
+        setattr(summary, attribute, counts.get(table, 0))
+    summary.open_enquiries = open_enquiries
+    summary.elapsed_seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _load(
+    engine: Engine, *, seed: int, enquiries: int, today: dt.date
+) -> tuple[int, dict[str, int]]:
+    """Check, lock, load and verify, in one transaction; (open enquiries, rows by table)."""
     with engine.connect() as conn:
         writer = BulkWriter(conn)
         try:
@@ -363,19 +394,9 @@ def generate(
                     question_versions=_active_question_versions(conn),
                 )
                 writer.finish()
-                refresh_timeliness(conn)
         finally:
             writer.close()
-
-    summary = DemoSummary(seed=seed, generated_for=today, settings=1)
-    summary.teams = writer.counts.get("teams", 0)
-    summary.users = writer.counts.get("users", 0)
-    summary.team_memberships = writer.counts.get("team_memberships", 0)
-    for table, _, attribute in CHUNK_TABLES:
-        setattr(summary, attribute, writer.counts.get(table, 0))
-    summary.open_enquiries = open_enquiries
-    summary.elapsed_seconds = round(time.perf_counter() - started, 3)
-    return summary
+    return open_enquiries, writer.counts
 
 
 def _build_and_write(
@@ -452,6 +473,7 @@ def _write_from_child(process: subprocess.Popen, writer: BulkWriter) -> int | No
             if kind == "done":
                 return int(payload)
             _write_chunk(writer, payload)
+            del payload  # before the next chunk is read, not after
     finally:
         process.stdout.close()
         if process.poll() is None:
@@ -774,7 +796,7 @@ class _Builder:
             psr = self.person_psr[person_id]
             worker = team.practitioner_ids[int(rnd() * len(team.practitioner_ids))]
             # A few open enquiries wait for a worker to be allocated.
-            worker_id = NULL if (not concluded and rnd() < 0.03) else worker
+            worker_id = NULL if (not concluded and rnd() < 0.05) else worker
 
             # Where, who and what kind of risk.
             location = prof.location.table[bits(TB)]
@@ -958,6 +980,74 @@ class _Builder:
             if convs and convs[-1][0] > last_day:
                 last_day = convs[-1][0]
 
+            # Feedback after conclusion: by the enquiry lead at closure, or by an
+            # independent person, mostly within 8 weeks.
+            first_feedback = NULL
+            if concluded and rnd() < prof.feedback_rate:
+                independent = rnd() < P.FEEDBACK_INDEPENDENT
+                if independent:
+                    after = 7 + int(rnd() * 50) if rnd() < 0.88 else 57 + int(rnd() * 60)
+                else:
+                    after = 0 if rnd() < 0.5 else 1 + int(rnd() * 10)
+                given = concluded_day + after
+                if given <= today:
+                    if lacks or (rep_kind and rnd() < 0.1):
+                        respondent = rep_kind or "family_member"
+                    else:
+                        respondent = "person"
+                    declined = rnd() < P.FEEDBACK_DECLINED
+                    first_feedback = after
+                    fid = self.next_feedback
+                    self.next_feedback += 1
+                    if declined:
+                        comment = pick_text(DECLINED_COMMENTS)
+                    elif rnd() < 0.4:
+                        comment = pick_text(T.FEEDBACK_COMMENTS[achieved])
+                    else:
+                        comment = NULL
+                    feedback.append(
+                        (
+                            fid,
+                            eid,
+                            respondent,
+                            "independent_person" if independent else "enquiry_lead",
+                            P.FEEDBACK_METHOD.table[bits(TB)],
+                            iso[given],
+                            B[declined],
+                            comment,
+                            after,
+                            self.admin_id if independent else recorder,
+                            stamps[given][bits(7)],
+                        )
+                    )
+                    if not declined:
+                        general = P.FEEDBACK_ANSWER[achieved].table
+                        goals = P.FEEDBACK_GOALS_ANSWER[achieved].table
+                        for qv, key in qversions:
+                            answers.append(
+                                (fid, qv, (goals if key == "goals" else general)[bits(TB)])
+                            )
+
+            # Timeliness, as msp.timeliness works it out (a test checks they agree): working
+            # days from the start to the first conversation on or after it; the longest run
+            # of working days without one, from the start to the conclusion; days from the
+            # conclusion to the first feedback.
+            first_talk = NULL
+            points = [start]
+            for day, *_ in convs:
+                if day >= start:
+                    if first_talk == NULL:
+                        first_talk = wd_count[day] - wd_count[start]
+                    if not concluded or day <= concluded_day:
+                        points.append(day)
+            if concluded:
+                points.append(concluded_day)
+            longest_gap = NULL
+            if len(points) > 1:
+                longest_gap = max(
+                    wd_count[b] - wd_count[a] for a, b in zip(points, points[1:], strict=False)
+                )
+
             deleted = rnd() < 0.002  # entered in error: hidden from lists and counts
             enquiries.append(
                 (
@@ -1008,54 +1098,11 @@ class _Builder:
                     stamps[decision][bits(7)],
                     stamps[last_day][bits(7)],
                     1,
+                    first_talk,
+                    longest_gap,
+                    first_feedback,
                 )
             )
-
-            # Feedback after conclusion: by the enquiry lead at closure, or by an
-            # independent person, mostly within 8 weeks.
-            if concluded and rnd() < prof.feedback_rate:
-                independent = rnd() < P.FEEDBACK_INDEPENDENT
-                if independent:
-                    after = 7 + int(rnd() * 50) if rnd() < 0.88 else 57 + int(rnd() * 60)
-                else:
-                    after = 0 if rnd() < 0.5 else 1 + int(rnd() * 10)
-                given = concluded_day + after
-                if given <= today:
-                    if lacks or (rep_kind and rnd() < 0.1):
-                        respondent = rep_kind or "family_member"
-                    else:
-                        respondent = "person"
-                    declined = rnd() < P.FEEDBACK_DECLINED
-                    fid = self.next_feedback
-                    self.next_feedback += 1
-                    if declined:
-                        comment = pick_text(DECLINED_COMMENTS)
-                    elif rnd() < 0.4:
-                        comment = pick_text(T.FEEDBACK_COMMENTS[achieved])
-                    else:
-                        comment = NULL
-                    feedback.append(
-                        (
-                            fid,
-                            eid,
-                            respondent,
-                            "independent_person" if independent else "enquiry_lead",
-                            P.FEEDBACK_METHOD.table[bits(TB)],
-                            iso[given],
-                            B[declined],
-                            comment,
-                            after,
-                            self.admin_id if independent else recorder,
-                            stamps[given][bits(7)],
-                        )
-                    )
-                    if not declined:
-                        general = P.FEEDBACK_ANSWER[achieved].table
-                        goals = P.FEEDBACK_GOALS_ANSWER[achieved].table
-                        for qv, key in qversions:
-                            answers.append(
-                                (fid, qv, (goals if key == "goals" else general)[bits(TB)])
-                            )
 
             # A few cases talked about in supervision.
             if rnd() < 0.03:

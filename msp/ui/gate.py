@@ -1,5 +1,7 @@
-"""The screens shown before anyone is signed in: sign in, create the first administrator,
-and demo mode refusing a database that holds real data.
+"""The screens shown before anyone is signed in: sign in (with a username and password,
+and with the council's account when single sign-on is set up), "ask your administrator" for
+someone single sign-on knows but this service does not, create the first administrator, and
+demo mode refusing a database that holds real data.
 
 They are function pages (not files in `pages/`), offered by the frame while nobody is signed
 in. `gate_pages` also answers every page's address with the same screen, so a deep link
@@ -15,7 +17,7 @@ import streamlit as st
 from msp.auth import MIN_PASSWORD_LENGTH, CurrentUser, authenticate, password_problem
 from msp.demo_mode import demo_accounts, demo_requested, demo_sign_in
 from msp.errors import MspError, NotAllowed, ValidationError
-from msp.ui import navigation, session
+from msp.ui import navigation, session, sso
 from msp.ui.text import plain
 
 SERVICE_NAME = "MSP Outcomes: Making Safeguarding Personal"
@@ -25,8 +27,13 @@ SIGN_IN_FORM = "sign_in"
 USERNAME_KEY = "sign_in_username"
 PASSWORD_KEY = "sign_in_password"
 FAILED_KEY = "sign_in_failed"
-NOTICE_KEY = "sign_in_notice"
+NOTICE_KEY = session.NOTICE_KEY
+SSO_LOGIN_KEY = "sso_login"
 WRONG_CREDENTIALS = "Enter a correct username and password."
+
+# Single sign-on: someone the identity provider knows, with no active account here
+ASK_TITLE = "Ask your administrator to add you"
+ASK_SIGN_OUT_KEY = "sso_sign_out"
 
 # First administrator
 FIRST_ADMIN_FORM = "first_admin"
@@ -110,21 +117,31 @@ def demo_button_label(user: CurrentUser) -> str:
 
 def sign_in_page() -> None:
     engine = session.app_engine()
+    single_sign_on = sso.configured()
     st.caption(SERVICE_NAME)
     st.title("Sign in")
-    st.write("Sign in with the username and password your administrator gave you.")
+    if single_sign_on:
+        st.write("Sign in with the account you use for your council email.")
+    else:
+        st.write("Sign in with the username and password your administrator gave you.")
     notice = st.session_state.get(NOTICE_KEY)
     if notice:
         st.info(plain(notice))
     problem = st.session_state.get(FAILED_KEY)
     if problem:
         st.error(plain(problem))
+    if single_sign_on:
+        st.button(sso.LOGIN_LABEL, key=SSO_LOGIN_KEY, type="primary", on_click=sso.login)
+        st.subheader("Or use a username and password")
+        st.write("Only if your administrator gave you a username and password.")
     with st.form(SIGN_IN_FORM, clear_on_submit=False):
         st.text_input("Username", key=USERNAME_KEY, autocomplete="username")
         st.text_input(
             "Password", type="password", key=PASSWORD_KEY, autocomplete="current-password"
         )
-        st.form_submit_button("Sign in", type="primary", on_click=_sign_in)
+        st.form_submit_button(
+            "Sign in", type="secondary" if single_sign_on else "primary", on_click=_sign_in
+        )
 
     if demo_requested():
         accounts = demo_accounts(engine)
@@ -141,6 +158,29 @@ def sign_in_page() -> None:
                     on_click=_demo_sign_in,
                     args=(user.id,),
                 )
+
+
+# --- Single sign-on without an account --------------------------------------------------------
+
+
+def ask_administrator_page() -> None:
+    """The only page for someone the identity provider knows but this service does not (or
+    whose account is switched off): what to do, and the way out."""
+    email = sso.refused_email()
+    st.caption(SERVICE_NAME)
+    st.title(ASK_TITLE)
+    if email:
+        # As text: Markdown would turn the address into an email link.
+        st.write("No account uses the email address of your council account:")
+        st.text(email)
+        st.write(
+            "Ask your administrator to add you to MSP Outcomes with this email address, or "
+            "to switch your account back on. Then sign in again."
+        )
+    else:
+        st.write("Your council account did not give an email address, so no account matches.")
+        st.write("Ask your administrator to help. Then sign in again.")
+    st.button("Sign out", key=ASK_SIGN_OUT_KEY, icon=":material/logout:", on_click=sso.logout)
 
 
 # --- First administrator -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The database engine and the signed-in user, as the frame and every page see them.
 
 Session state holds only the user's id and when they were last active; every run reloads the
-user from the database, so a deactivated account or a team move takes effect at once.
+user from the database, so a deactivated account or a team move takes effect at once, and a
+user idle for longer than the idle timeout is signed out.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from db.engine import database_url, get_engine, upgrade
-from msp.auth import CurrentUser, load_user, record_sign_out
+from msp import settings
+from msp.auth import CurrentUser, load_user, record_sign_out, user_for_email
+from msp.ui import sso
 
 USER_ID = "user_id"
 LAST_ACTIVE = "last_active"
+NOTICE_KEY = "sign_in_notice"  # a message the sign-in page shows once
+IDLE_TIMEOUT_MINUTES = 30  # unless the setting "idle_timeout_minutes" says otherwise
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,15 +37,73 @@ def app_engine() -> Engine:
     return get_engine(url)
 
 
+def now() -> dt.datetime:
+    """The time now, in UTC (a test can replace it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def idle_timeout_minutes(engine: Engine) -> int:
+    """Minutes without activity after which a user is signed out: the council's setting
+    when `msp.settings` offers one, else IDLE_TIMEOUT_MINUTES."""
+    reader = getattr(settings, "idle_timeout_minutes", None)
+    minutes = reader(engine) if callable(reader) else None
+    if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes > 0:
+        return minutes
+    return IDLE_TIMEOUT_MINUTES
+
+
+def idle_notice(minutes: int) -> str:
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"You were signed out after {minutes} {unit} without activity."
+
+
 def signed_in_user(engine: Engine) -> CurrentUser | None:
-    """The signed-in user, reloaded from the database; None when nobody is signed in or
-    the account has been deactivated (which also ends the session)."""
+    """The signed-in user, reloaded from the database; None when nobody is signed in, the
+    account has been deactivated (which also ends the session), or the user has been idle
+    for longer than the idle timeout (which signs them out, audited, and leaves a notice
+    for the sign-in page)."""
     user_id = st.session_state.get(USER_ID)
     if user_id is None:
         return None
     user = load_user(engine, user_id)
     if user is None:
         st.session_state.clear()
+        return None
+    last_active = st.session_state.get(LAST_ACTIVE)
+    if isinstance(last_active, dt.datetime):
+        minutes = idle_timeout_minutes(engine)
+        if now() - last_active > dt.timedelta(minutes=minutes):
+            end(engine, user)
+            st.session_state[NOTICE_KEY] = idle_notice(minutes)
+            return None
+    return user
+
+
+def acting_user() -> CurrentUser | None:
+    """The signed-in user, checked again inside a widget's callback. Callbacks run before
+    the frame and the page's guard, so one must not act for a user signed out meanwhile
+    (switched off, or idle for too long): this returns None then, and the run that follows
+    shows the sign-in page."""
+    return signed_in_user(app_engine())
+
+
+def sign_in_with_provider(engine: Engine) -> CurrentUser | None:
+    """For a browser signed in with the council's identity provider (single sign-on) while
+    nobody is signed in here: sign in the active user with the provider's email (audited).
+    None otherwise; when no active user has that email, `sso.refused_email()` gives it."""
+    email = sso.provider_email()
+    if email is None:
+        st.session_state.pop(sso.REFUSED_KEY, None)
+        return None
+    user = user_for_email(engine, email) if email else None
+    if user is None:
+        if st.session_state.get(sso.REFUSED_KEY) != email:  # once per session, not per run
+            sso.record_refusal(engine, email)
+        st.session_state[sso.REFUSED_KEY] = email
+        return None
+    st.session_state.clear()
+    start(user)
+    sso.record_sign_in(engine, user)
     return user
 
 
@@ -50,11 +113,14 @@ def start(user: CurrentUser) -> None:
 
 
 def touch() -> None:
-    """Note that the signed-in user did something (the idle timeout will read this)."""
-    st.session_state[LAST_ACTIVE] = dt.datetime.now(dt.UTC)
+    """Note that the signed-in user did something (the idle timeout reads this)."""
+    st.session_state[LAST_ACTIVE] = now()
 
 
 def end(engine: Engine, user: CurrentUser) -> None:
-    """Sign out: audit it and forget everything this browser session held."""
+    """Sign out: audit it and forget everything this browser session held, including the
+    identity provider's sign-in (else its cookie would sign the browser straight back in)."""
     record_sign_out(engine, user)
     st.session_state.clear()
+    if sso.provider_signed_in():
+        sso.logout()

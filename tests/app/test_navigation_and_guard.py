@@ -6,6 +6,7 @@ here if it does not start with the guard or is missing from the registry).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -47,12 +48,16 @@ def test_each_page_url_is_its_file_name():
 
 @pytest.mark.parametrize("page", PAGE_FILES, ids=lambda p: p.name)
 def test_every_page_starts_with_the_guard(page):
-    lines = [
-        line
-        for line in page.read_text().splitlines()
-        if line.strip() and not line.startswith(("import ", "from ", '"""', "#"))
+    # The first statement after the docstring and the imports must be the guard.
+    body = [
+        node
+        for node in ast.parse(page.read_text()).body
+        if not isinstance(node, ast.Import | ast.ImportFrom)
+        and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
     ]
-    assert lines[0] == "user = require_page(__file__)", f"{page.name} must start with the guard"
+    assert ast.unparse(body[0]) == "user = require_page(__file__)", (
+        f"{page.name} must start with the guard"
+    )
 
 
 # --- Menus -----------------------------------------------------------------------------------

@@ -456,6 +456,27 @@ def test_conversations_outcomes_and_versions_hang_together(demo):
         assert held["enquiry_id"] == outcome_enquiry[link["outcome_id"]]
 
 
+def test_stored_timeliness_is_what_msp_timeliness_works_out(demo):
+    from msp.timeliness import refresh
+
+    eng, _, rows = demo
+    columns = ("first_conversation_working_days", "longest_gap_working_days", "first_feedback_days")
+    written = {e["id"]: tuple(e[c] for c in columns) for e in rows["enquiries"]}
+    assert sum(v[0] is not None for v in written.values()) > 0.9 * len(written)
+    assert sum(v[2] is not None for v in written.values()) > 0.3 * len(written)
+
+    with eng.connect() as conn, conn.begin() as transaction:
+        refresh(conn)
+        worked_out = {
+            r[0]: tuple(r[1:])
+            for r in conn.execute(
+                sa.select(T["enquiries"].c.id, *(T["enquiries"].c[c] for c in columns))
+            )
+        }
+        transaction.rollback()
+    assert worked_out == written
+
+
 def test_feedback_follows_conclusion(demo):
     _, _, rows = demo
     enquiry = {e["id"]: e for e in rows["enquiries"]}
