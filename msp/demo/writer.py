@@ -6,8 +6,8 @@ the text SQLAlchemy itself would store, so the ORM reads them back as usual.
 
 Rows carry `NULL` (the empty string) for an SQL NULL: SQLite's statement turns it back with
 NULLIF in the nullable columns, and PostgreSQL's COPY is told that "" means NULL (so no
-value can be an empty string). Booleans are 1/0. (Python's sqlite3 module binds None and bool through a slow
-adapter lookup.)
+value can be an empty string). Booleans are 1/0. (Python's sqlite3 module binds None and
+bool through a slow adapter lookup.)
 
 Checking constraints one row at a time is most of the cost of a big load, so the load
 checks them once, over whole tables, before the transaction commits -- the usual way to
