@@ -307,6 +307,20 @@ def test_a_row_that_breaks_a_constraint_fails_the_load_and_writes_nothing(engine
             assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
 
 
+def test_a_missing_value_in_a_not_null_column_fails_the_load(engine, monkeypatch):
+    from msp.demo import generator
+
+    stages = dict(generator.SUMMARIES, start=("",))  # an empty summary is stored as NULL
+    monkeypatch.setattr(generator, "SUMMARIES", stages)
+
+    with pytest.raises(Exception, match="summary"):
+        generate(engine, enquiries=50, seed=1, today=TODAY)
+
+    with engine.connect() as conn:
+        assert _count(conn, "conversations") == 0
+        assert _count(conn, "enquiries") == 0
+
+
 @pytest.mark.parametrize("today", [dt.date(2026, 4, 1), dt.date(2027, 3, 31)])
 def test_first_and_last_day_of_a_financial_year(engine, today):
     generate(engine, enquiries=200, seed=2, today=today)
