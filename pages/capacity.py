@@ -41,8 +41,8 @@ def _save() -> None:
     data = CapacityAdvocacy(**values)
     done, _ = case.save(
         form,
-        lambda public_id, version: record_capacity_advocacy(
-            engine, user, public_id, data, expected_version=version, today=dt.date.today()
+        lambda actor, public_id, version: record_capacity_advocacy(
+            engine, actor, public_id, data, expected_version=version, today=dt.date.today()
         ),
         "Capacity and advocacy are saved.",
     )

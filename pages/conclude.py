@@ -76,8 +76,8 @@ def _save() -> None:
     )
     done, _ = case.save(
         form,
-        lambda public_id, version: conclude_enquiry(
-            engine, user, public_id, data, expected_version=version, today=dt.date.today()
+        lambda actor, public_id, version: conclude_enquiry(
+            engine, actor, public_id, data, expected_version=version, today=dt.date.today()
         ),
         "The enquiry is concluded. Ask for feedback within 8 weeks.",
     )

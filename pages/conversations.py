@@ -110,8 +110,8 @@ def _save() -> None:
     state[CHANGE_ORDER] = [c.outcome_id for c in changes]
     done, _ = case.save(
         form,
-        lambda public_id, version: log_conversation(
-            engine, user, public_id, data, expected_version=version, today=dt.date.today()
+        lambda actor, public_id, version: log_conversation(
+            engine, actor, public_id, data, expected_version=version, today=dt.date.today()
         ),
         "The conversation is saved"
         + (", with the changes to the outcomes." if changes or new_outcomes else "."),

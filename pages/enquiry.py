@@ -177,8 +177,8 @@ def _remove() -> None:
     reason = st.session_state.get("remove_reason", "")
     done, _ = case.save(
         removal,
-        lambda public_id, version: mark_entered_in_error(
-            session.app_engine(), user, public_id, reason, expected_version=version
+        lambda actor, public_id, version: mark_entered_in_error(
+            session.app_engine(), actor, public_id, reason, expected_version=version
         ),
         "The enquiry was marked as entered in error.",
     )

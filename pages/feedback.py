@@ -59,8 +59,8 @@ def _save() -> None:
     )
     done, result = case.save(
         form,
-        lambda public_id, version: record_feedback(
-            engine, user, public_id, data, expected_version=version, today=dt.date.today()
+        lambda actor, public_id, version: record_feedback(
+            engine, actor, public_id, data, expected_version=version, today=dt.date.today()
         ),
         "The feedback is saved.",
     )

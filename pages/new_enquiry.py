@@ -92,8 +92,11 @@ def _person(found: bool) -> PersonDetails:
 
 
 def _save(team_id: int | None) -> None:
+    actor = session.acting_user()  # read again: a callback runs before the page's guard
+    if actor is None:
+        return  # signed out meanwhile: the run that follows shows the sign-in page
     reference = (_value("case_reference") or "").strip()
-    found = bool(reference) and find_person(engine, user, reference) is not None
+    found = bool(reference) and find_person(engine, actor, reference) is not None
     worker = _value("worker_id")
     data = NewEnquiry(
         person=_person(found),
@@ -109,7 +112,7 @@ def _save(team_id: int | None) -> None:
         **_visible_pre_concern(),
     )
     try:
-        public_id = start_enquiry(engine, user, data, today=dt.date.today())
+        public_id = start_enquiry(engine, actor, data, today=dt.date.today())
     except ValidationError as exc:
         form.set(exc)
         return

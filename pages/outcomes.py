@@ -53,8 +53,8 @@ def _add() -> None:
     ]
     done, _ = case.save(
         adding,
-        lambda public_id, version: out.add_outcomes(
-            engine, user, public_id, items, expected_version=version, today=dt.date.today()
+        lambda actor, public_id, version: out.add_outcomes(
+            engine, actor, public_id, items, expected_version=version, today=dt.date.today()
         ),
         f"{len(items)} desired outcome{'s' if len(items) > 1 else ''} saved.",
     )
@@ -86,9 +86,9 @@ def _change() -> None:
         change.explained_in_id = state.get(CHANGE("explained_in_id"))
     done, _ = case.save(
         changing,
-        lambda public_id, version: out.change_outcome(
+        lambda actor, public_id, version: out.change_outcome(
             engine,
-            user,
+            actor,
             public_id,
             change,
             effective_on=state.get(CHANGE("effective_on")),
@@ -106,8 +106,8 @@ def _asked() -> None:
     answer = state.get(ASKED_KEY)
     done, _ = case.save(
         asking,
-        lambda public_id, version: out.record_msp_asked(
-            engine, user, public_id, answer, expected_version=version
+        lambda actor, public_id, version: out.record_msp_asked(
+            engine, actor, public_id, answer, expected_version=version
         ),
         "The answer is saved.",
     )

@@ -182,8 +182,11 @@ if row.outcomes_at_risk:
 
 
 def open_journey(public_id: str) -> None:
+    actor = session.acting_user()  # read again: a callback runs before the page's guard
+    if actor is None:
+        return  # signed out meanwhile: the run that follows shows the sign-in page
     try:
-        view = get_enquiry(engine, user, public_id, today=today)  # audited: who viewed it
+        view = get_enquiry(engine, actor, public_id, today=today)  # audited: who viewed it
     except MspError as exc:
         st.session_state[JOURNEY_KEY] = (public_id, str(exc))
         return
@@ -231,10 +234,13 @@ form = FormProblems(NOTE_FORM)
 
 
 def save_note(public_id: str, case_reference: str) -> None:
+    actor = session.acting_user()  # read again: a callback runs before the page's guard
+    if actor is None:
+        return  # signed out meanwhile: the run that follows shows the sign-in page
     try:
         sv.add_supervision_note(
             engine,
-            user,
+            actor,
             public_id,
             st.session_state.get(NOTE_KEYS["held_on"]),
             st.session_state.get(NOTE_KEYS["reflection"]),

@@ -170,18 +170,26 @@ def open_case(user: CurrentUser, page_file: str) -> EnquiryView:
 # --- Saving --------------------------------------------------------------------------------
 
 
-def save(form: FormProblems, call: Callable[[str, int], Any], success: str) -> tuple[bool, Any]:
+def save(
+    form: FormProblems, call: Callable[[CurrentUser, str, int], Any], success: str
+) -> tuple[bool, Any]:
     """Run a service write for the chosen enquiry with the version the screen was drawn
-    from: `call(public_id, expected_version)`. On success: remember the confirmation, read
-    the enquiry again, clear the cached figures, and return (True, the service's result).
-    On refusal: file the problems with the form (nothing was written; the widgets keep what
-    was typed) and return (False, None)."""
+    from: `call(actor, public_id, expected_version)`, where `actor` is the signed-in user
+    read again now (a button's callback runs before the page's guard, so a user switched
+    off, moved team or idle for too long since the screen was drawn must not act through
+    it: nothing is written and the run that follows shows the sign-in page). On success:
+    remember the confirmation, read the enquiry again, clear the cached figures, and return
+    (True, the service's result). On refusal: file the problems with the form (nothing was
+    written; the widgets keep what was typed) and return (False, None)."""
+    actor = session.acting_user()
+    if actor is None:
+        return False, None
     view = current_view()
     if view is None:  # the screen was not drawn from an enquiry: nothing to save against
         form.set({PROBLEM_FIELD: NO_ENQUIRY})
         return False, None
     try:
-        result = call(view.public_id, view.version)
+        result = call(actor, view.public_id, view.version)
     except ValidationError as exc:
         form.set(exc)
         return False, None

@@ -70,6 +70,11 @@ def new_enquiry(user: CurrentUser, reference: str = "CS-1001", **overrides) -> e
 
 @pytest.fixture
 def case(app_url, engine) -> Case:
+    return make_case(engine)
+
+
+def make_case(engine) -> Case:
+    """Alex (North) has started one enquiry; Sam supervises North; Bea works in South."""
     alex = add(engine, "practitioner", ["North"], display_name="Alex North")
     sam = add(engine, "supervisor", ["North"], display_name="Sam Sup")
     bea = add(engine, "practitioner", ["South"], display_name="Bea South")
