@@ -1,5 +1,5 @@
 """Council settings kept as data: timescale targets (the defaults from the domain reference
-until an administrator changes them)."""
+until an administrator changes them) and how long a signed-in user may be idle."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from db.engine import unit_of_work
 from db.models import Setting
 
 TARGETS_KEY = "targets"
+SESSION_KEY = "session"
+IDLE_TIMEOUT_DEFAULT = 30  # minutes
+IDLE_TIMEOUT_LIMITS = (5, 480)  # five minutes to a working day
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,60 @@ def update_targets(engine: Engine, actor, values: dict[str, object]) -> Targets:
             details={"changed": changed},
         )
     return new
+
+
+# --- Signing out idle users ---------------------------------------------------------------
+
+
+def _idle_minutes(row: Setting | None) -> int:
+    value = (row.value or {}).get("idle_timeout_minutes") if row else None
+    low, high = IDLE_TIMEOUT_LIMITS
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return value
+    return IDLE_TIMEOUT_DEFAULT
+
+
+def idle_timeout_minutes(engine: Engine) -> int:
+    """Minutes without activity after which a signed-in user is signed out."""
+    with unit_of_work(engine) as session:
+        return _idle_minutes(session.get(Setting, SESSION_KEY))
+
+
+def update_idle_timeout(engine: Engine, actor, minutes: object) -> int:
+    """Validate and save the idle timeout (a whole number of minutes within the limits);
+    effective from each user's next action; audited with old -> new values."""
+    from db.models import utcnow
+    from msp import audit
+    from msp.access import require_administrator
+    from msp.errors import ValidationError
+
+    require_administrator(actor)
+    low, high = IDLE_TIMEOUT_LIMITS
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise ValidationError({"idle_timeout_minutes": "Enter the minutes as a whole number"})
+    if not low <= minutes <= high:
+        raise ValidationError(
+            {"idle_timeout_minutes": f"Enter a number of minutes between {low} and {high}"}
+        )
+    with unit_of_work(engine) as session:
+        row = session.get(Setting, SESSION_KEY)
+        old = _idle_minutes(row)
+        if minutes == old:
+            raise ValidationError({"idle_timeout_minutes": "Nothing was changed"})
+        value = {"idle_timeout_minutes": minutes}
+        if row is None:
+            session.add(Setting(key=SESSION_KEY, value=value, updated_by_id=actor.id))
+        else:
+            row.value = {**(row.value or {}), **value}
+            row.updated_at = utcnow()
+            row.updated_by_id = actor.id
+        audit.record(
+            session,
+            actor_id=actor.id,
+            actor_username=actor.username,
+            action="settings_changed",
+            record_type="setting",
+            record_id=SESSION_KEY,
+            details={"changed": {"idle_timeout_minutes": [old, minutes]}},
+        )
+    return minutes

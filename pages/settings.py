@@ -1,4 +1,5 @@
-"""Settings (administrators): timescale targets, feedback questions and the reporting year."""
+"""Settings (administrators): timescale targets, signing out idle users, feedback questions
+and the reporting year."""
 
 # Each change is validated and audited by its service (msp.settings, msp.question_bank) and
 # applies at once. A refused form writes nothing and keeps what was typed; each message is
@@ -13,7 +14,14 @@ from msp import question_bank as bank
 from msp.auth import CurrentUser
 from msp.errors import MspError, ValidationError
 from msp.periods import financial_year, fy_bounds, fy_label
-from msp.settings import TARGET_LIMITS, get_targets, update_targets
+from msp.settings import (
+    IDLE_TIMEOUT_LIMITS,
+    TARGET_LIMITS,
+    get_targets,
+    idle_timeout_minutes,
+    update_idle_timeout,
+    update_targets,
+)
 from msp.ui import session
 from msp.ui.forms import FormProblems
 from msp.ui.guard import require_page
@@ -46,6 +54,10 @@ TARGET_FIELDS = {
 }
 TARGET_KEYS = {name: f"targets_{name}" for name in TARGET_FIELDS}
 WHOLE_NUMBER = re.compile(r"[+-]?\d{1,9}")
+
+# Signing out idle users
+IDLE = FormProblems("idle_timeout")
+IDLE_KEY = "idle_timeout_minutes"
 
 # Feedback questions
 ADD = FormProblems("add_question")
@@ -83,7 +95,7 @@ def _administrator() -> CurrentUser | None:
 
 def _forms_except(keep: FormProblems) -> None:
     """One form's old problems and confirmations go when another form is used."""
-    for form in (TARGETS, ADD, REWORD, RETIRE):
+    for form in (TARGETS, IDLE, ADD, REWORD, RETIRE):
         if form is not keep:
             form.clear()
             st.session_state.pop(form.success_key, None)
@@ -114,6 +126,25 @@ def _save_targets() -> None:
         st.session_state.pop(key, None)  # shown again from what was saved
     st.cache_data.clear()  # dashboards measure timeliness against the new targets at once
     TARGETS.succeeded("The timescale targets have been saved. Dashboards use them from now on.")
+
+
+def _save_idle_timeout() -> None:
+    _forms_except(IDLE)
+    actor = _administrator()
+    if actor is None:
+        return
+    try:
+        update_idle_timeout(
+            session.app_engine(), actor, target_value(st.session_state.get(IDLE_KEY))
+        )
+    except ValidationError as exc:
+        IDLE.set(exc)
+        return
+    except MspError as exc:
+        IDLE.set({IDLE_KEY: str(exc)})
+        return
+    st.session_state.pop(IDLE_KEY, None)  # shown again from what was saved
+    IDLE.succeeded("The idle time has been saved. It applies from each user's next action.")
 
 
 def _add_question() -> None:
@@ -251,6 +282,23 @@ with st.form("targets", clear_on_submit=False):
         TARGETS.beside(name)
     TARGETS.beside("targets")
     st.form_submit_button("Save targets", type="primary", on_click=_save_targets)
+
+# --- Signing out idle users ---------------------------------------------------------------------
+
+st.header("Signing out when idle")
+st.write(
+    "Someone who does nothing in the app for this long is signed out, so an unattended screen "
+    "does not stay open on a person's enquiry."
+)
+idle_minutes = idle_timeout_minutes(session.app_engine())
+IDLE.summary([IDLE_KEY])
+st.session_state.setdefault(IDLE_KEY, str(idle_minutes))
+with st.form("idle_timeout", clear_on_submit=False):
+    low, high = IDLE_TIMEOUT_LIMITS
+    st.text_input("Minutes without activity", key=IDLE_KEY, max_chars=9, width=480)
+    st.caption(f"Enter a whole number from {low} to {high}. Currently {idle_minutes}.")
+    IDLE.beside(IDLE_KEY)
+    st.form_submit_button("Save idle time", type="primary", on_click=_save_idle_timeout)
 
 # --- Feedback questions ------------------------------------------------------------------------
 

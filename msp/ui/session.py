@@ -20,7 +20,6 @@ from msp.ui import sso
 USER_ID = "user_id"
 LAST_ACTIVE = "last_active"
 NOTICE_KEY = "sign_in_notice"  # a message the sign-in page shows once
-IDLE_TIMEOUT_MINUTES = 30  # unless the setting "idle_timeout_minutes" says otherwise
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,12 +43,8 @@ def now() -> dt.datetime:
 
 def idle_timeout_minutes(engine: Engine) -> int:
     """Minutes without activity after which a user is signed out: the council's setting
-    when `msp.settings` offers one, else IDLE_TIMEOUT_MINUTES."""
-    reader = getattr(settings, "idle_timeout_minutes", None)
-    minutes = reader(engine) if callable(reader) else None
-    if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes > 0:
-        return minutes
-    return IDLE_TIMEOUT_MINUTES
+    (30 minutes unless an administrator changed it)."""
+    return settings.idle_timeout_minutes(engine)
 
 
 def idle_notice(minutes: int) -> str:

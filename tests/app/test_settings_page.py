@@ -4,19 +4,23 @@ what was typed; every change is audited by its service."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
 from db.engine import unit_of_work
 from db.models import FeedbackQuestionVersion
 from msp.question_bank import add_question, list_questions, retire_question
-from msp.settings import Targets, get_targets
+from msp.settings import Targets, get_targets, idle_timeout_minutes
 from msp.ui.guard import NO_ACCESS
 from msp.ui.text import plain
 from tests.app.conftest import ROOT, audit_actions, page_app, signed_in, texts
 
 SETTINGS = "pages/settings.py"
 SAVE_TARGETS = "FormSubmitter:targets-Save targets"
+SAVE_IDLE = "FormSubmitter:idle_timeout-Save idle time"
+IDLE_KEY = "idle_timeout_minutes"
 ADD_QUESTION = "FormSubmitter:add_question-Add question"
 TARGET_KEYS = {
     "decision_working_days": "targets_decision_working_days",
@@ -85,6 +89,7 @@ def test_the_settings_page_shows_targets_questions_and_the_reporting_year(app_ur
     assert [t.value for t in at.title] == ["Settings"]
     assert [h.value for h in at.header] == [
         "Timescale targets",
+        "Signing out when idle",
         "Feedback questions",
         "Reporting year",
     ]
@@ -217,6 +222,56 @@ def test_saving_unchanged_targets_says_nothing_was_changed(app_url, engine, admi
 
     assert plain("Nothing was changed") in summary(at)
     assert "settings_changed" not in audit_actions(engine)
+
+
+# --- Signing out when idle ---------------------------------------------------------------------
+
+
+def test_the_idle_time_is_saved_audited_and_signs_people_out_sooner(app_url, engine, admin, people):
+    at = open_settings(admin)
+    assert at.text_input(key=IDLE_KEY).value == "30"
+    at.text_input(key=IDLE_KEY).input(" 10 ")
+    at.button(key=SAVE_IDLE).click().run()
+
+    assert idle_timeout_minutes(engine) == 10
+    assert successes(at) == [
+        plain("The idle time has been saved. It applies from each user's next action.")
+    ]
+    assert "settings_changed" in audit_actions(engine)
+    assert "Currently 10." in texts(at)
+
+    worker = signed_in(people["practitioner"])
+    worker.session_state["last_active"] = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=11)
+    worker.run()
+    assert [t.value for t in worker.title] == ["Sign in"]
+    assert plain("You were signed out after 10 minutes without activity.") in [
+        i.value for i in worker.info
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter the minutes as a whole number"),
+        ("an hour", "Enter the minutes as a whole number"),
+        ("4", "Enter a number of minutes between 5 and 480"),
+        ("481", "Enter a number of minutes between 5 and 480"),
+        ("30", "Nothing was changed"),
+    ],
+)
+def test_a_bad_idle_time_is_refused_beside_the_field_and_writes_nothing(
+    app_url, engine, admin, typed, message
+):
+    at = open_settings(admin)
+    at.text_input(key=IDLE_KEY).input(typed)
+    at.button(key=SAVE_IDLE).click().run()
+
+    assert beside(at, IDLE_KEY) == [plain(message)]
+    assert plain(message) in summary(at)
+    assert idle_timeout_minutes(engine) == 30
+    assert "settings_changed" not in audit_actions(engine)
+    assert at.text_input(key=IDLE_KEY).value == typed
+    assert not successes(at)
 
 
 # --- Feedback questions -------------------------------------------------------------------------

@@ -13,7 +13,13 @@ from msp import outcomes as out
 from msp import question_bank as qb
 from msp.errors import NotAllowed, ValidationError
 from msp.overview import get_enquiry
-from msp.settings import Targets, get_targets, update_targets
+from msp.settings import (
+    Targets,
+    get_targets,
+    idle_timeout_minutes,
+    update_idle_timeout,
+    update_targets,
+)
 from tests.integration.journey_helpers import (
     TODAY,
     last_audit,
@@ -79,6 +85,29 @@ def test_only_administrators_change_settings(engine, world):
             update_targets(engine, user, GOOD)
         with pytest.raises(NotAllowed):
             qb.add_question(engine, user, "Q?", "Q for rep?")
+        with pytest.raises(NotAllowed):
+            update_idle_timeout(engine, user, 10)
+    assert idle_timeout_minutes(engine) == 30
+
+
+def test_the_idle_timeout_is_changed_and_audited_old_to_new(engine, world):
+    assert idle_timeout_minutes(engine) == 30
+    update_idle_timeout(engine, world.ada, 15)
+    event = last_audit(engine)
+    assert (event.action, event.record_id) == ("settings_changed", "session")
+    assert event.details == {"changed": {"idle_timeout_minutes": [30, 15]}}
+    update_idle_timeout(engine, world.ada, 480)
+    assert idle_timeout_minutes(engine) == 480
+    assert last_audit(engine).details == {"changed": {"idle_timeout_minutes": [15, 480]}}
+
+
+@pytest.mark.parametrize("minutes", [4, 481, "20", 12.5, True, None, 30])
+def test_a_bad_idle_timeout_is_refused_and_writes_nothing(engine, world, minutes):
+    before = snapshot(engine)
+    with pytest.raises(ValidationError) as err:
+        update_idle_timeout(engine, world.ada, minutes)
+    assert list(err.value.problems) == ["idle_timeout_minutes"]
+    assert snapshot(engine) == before
 
 
 def _concluded(engine, world, reference):
