@@ -36,7 +36,7 @@ class RemovedEnquiry:
     public_id: str
     case_reference: str
     team_name: str
-    deleted_on: dt.date
+    deleted_on: dt.date | None  # None only for a record removed outside the app
     deleted_by: str | None
     reason: str
 
@@ -89,9 +89,12 @@ def list_removed(engine: Engine, actor: CurrentUser) -> list[RemovedEnquiry]:
             .join(Team, Team.id == Enquiry.team_id)
             .outerjoin(User, User.id == Enquiry.deleted_by_id)
             .where(Enquiry.is_deleted.is_(True), where)
-            .order_by(Enquiry.deleted_at.desc())
+            .order_by(Enquiry.deleted_at.desc().nulls_last(), Enquiry.id)
         ).all()
-        return [RemovedEnquiry(r[0], r[1], r[2], r[3].date(), r[4], r[5] or "") for r in rows]
+        return [
+            RemovedEnquiry(r[0], r[1], r[2], r[3].date() if r[3] else None, r[4], r[5] or "")
+            for r in rows
+        ]
 
 
 def restore(engine: Engine, actor: CurrentUser, public_id: str) -> None:

@@ -11,6 +11,7 @@ from msp.retention import list_removed, restore
 from msp.ui import session
 from msp.ui.guard import require_page
 from msp.ui.text import plain
+from msp.ui.widgets import short_date
 
 user = require_page(__file__)
 
@@ -72,10 +73,8 @@ for record in removed:
     with st.container(border=True):
         st.subheader(plain(record.case_reference))
         by = record.deleted_by or "an unknown user"
-        st.write(
-            f"Team: {plain(record.team_name)}. Removed on "
-            f"{record.deleted_on.strftime('%d/%m/%Y')} by {plain(by)}."
-        )
+        when = f"on {short_date(record.deleted_on)}" if record.deleted_on else "(date not recorded)"
+        st.write(f"Team: {plain(record.team_name)}. Removed {when} by {plain(by)}.")
         st.caption("Reason given")
         st.text(record.reason or "No reason was recorded.")
         if pending == record.public_id:

@@ -78,6 +78,25 @@ def test_a_supervisor_sees_their_teams_removed_enquiries(app_url, engine, people
     assert [t.value for t in at.text] == [REASON, REASON]
 
 
+def test_a_record_removed_outside_the_app_without_a_date_is_still_listed(
+    app_url, engine, people, records
+):
+    public_id, reference = records["North"]
+    with unit_of_work(engine) as session:
+        session.execute(
+            sa.update(Enquiry)
+            .where(Enquiry.public_id == public_id)
+            .values(deleted_at=None, deleted_by_id=None, deleted_reason=None)
+        )
+    at = open_page(people["supervisor"])
+
+    assert headings(at)[-1] == plain(reference)  # undated ones last
+    assert "Team: North. Removed (date not recorded) by an unknown user." in [
+        m.value for m in at.markdown
+    ]
+    assert "No reason was recorded." in [t.value for t in at.text]
+
+
 def test_an_administrator_sees_every_team(app_url, engine, people, records):
     at = open_page(people["administrator"])
 
