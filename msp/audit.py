@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -44,6 +45,47 @@ def record(
     )
 
 
+UK = ZoneInfo("Europe/London")  # the audit screen's dates are UK calendar days
+AUDIT_READERS = ("administrator", "supervisor")
+EXPORT_ACTION = "figures_exported"
+AUDIT_EXPORT_ACTION = "audit_exported"
+
+
+def record_export(
+    engine: Engine, actor, what: str, *, suppressed: bool, details: dict[str, Any] | None = None
+) -> None:
+    """An export of figures (a file, a chart image, the national tables): what, whether
+    small numbers were suppressed, and the filters or options in `details` (coded values)."""
+    from db.engine import unit_of_work
+
+    with unit_of_work(engine) as session:
+        record(
+            session,
+            actor_id=actor.id,
+            actor_username=actor.username,
+            action=EXPORT_ACTION,
+            record_type="figures",
+            details={"what": what, "suppressed": suppressed, **(details or {})},
+        )
+
+
+def record_audit_export(engine: Engine, actor, filters: dict[str, str], rows: int) -> None:
+    """An export of the audit trail is itself audited: which filters, how many rows."""
+    from db.engine import unit_of_work
+
+    if actor.role not in AUDIT_READERS:
+        raise NotAllowed("Only administrators and supervisors can read the audit trail")
+    with unit_of_work(engine) as session:
+        record(
+            session,
+            actor_id=actor.id,
+            actor_username=actor.username,
+            action=AUDIT_EXPORT_ACTION,
+            record_type="audit_events",
+            details={"format": "csv", "filters": filters, "rows": rows},
+        )
+
+
 # --- Reading the trail (the Audit screen) ----------------------------------------------------
 
 
@@ -66,6 +108,11 @@ class AuditRow:
     record_id: str | None
     team_id: int | None
     details: str
+
+
+def _uk_midnight(day: dt.date) -> dt.datetime:
+    """The start of a UK calendar day (midnight in London, GMT or BST), in UTC as stored."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=UK).astimezone(dt.UTC)
 
 
 def list_events(engine: Engine, actor, filters: AuditFilters) -> list[AuditRow]:
@@ -91,12 +138,9 @@ def list_events(engine: Engine, actor, filters: AuditFilters) -> list[AuditRow]:
     if filters.record_id:
         query = query.where(AuditEvent.record_id == filters.record_id.strip())
     if filters.date_from:
-        start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=dt.UTC)
-        query = query.where(AuditEvent.occurred_at >= start)
+        query = query.where(AuditEvent.occurred_at >= _uk_midnight(filters.date_from))
     if filters.date_to:
-        end = dt.datetime.combine(
-            filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
-        )
+        end = _uk_midnight(filters.date_to + dt.timedelta(days=1))
         query = query.where(AuditEvent.occurred_at < end)
     query = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(
         max(1, min(filters.limit, 10_000))

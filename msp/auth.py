@@ -221,6 +221,36 @@ def record_sign_out(engine: Engine, user: CurrentUser) -> None:
         )
 
 
+SSO_METHOD = "sso"  # how a single sign-on is marked in the audit trail
+
+
+def record_sso_sign_in(engine: Engine, user: CurrentUser) -> None:
+    """A sign-in through the council's identity provider, matched to an active account."""
+    with unit_of_work(engine) as session:
+        audit.record(
+            session,
+            actor_id=user.id,
+            actor_username=user.username,
+            action="sign_in",
+            record_type="user",
+            record_id=user.id,
+            details={"method": SSO_METHOD},
+        )
+
+
+def record_sso_refusal(engine: Engine, email: str) -> None:
+    """A provider sign-in that matches no active account, with the email it gave (as a
+    refused password sign-in keeps the username typed)."""
+    with unit_of_work(engine) as session:
+        audit.record(
+            session,
+            actor_id=None,
+            actor_username=email[:80] or None,
+            action="sign_in_failed",
+            details={"method": SSO_METHOD, "reason": "no_active_account"},
+        )
+
+
 def has_any_user(engine: Engine) -> bool:
     with unit_of_work(engine) as session:
         return session.scalar(sa.select(sa.exists().where(User.id.is_not(None)))) or False

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from db.engine import unit_of_work
 from msp import audit
 from msp.auth import CurrentUser
 from msp.exports import to_csv
@@ -73,15 +72,7 @@ def _record_export(actor_id: int, filters: dict[str, str], rows: int) -> None:
     actor: CurrentUser | None = session.acting_user()
     if actor is None or actor.id != actor_id:
         return
-    with unit_of_work(session.app_engine()) as db:
-        audit.record(
-            db,
-            actor_id=actor.id,
-            actor_username=actor.username,
-            action="audit_exported",
-            record_type="audit_events",
-            details={"format": "csv", "filters": filters, "rows": rows},
-        )
+    audit.record_audit_export(session.app_engine(), actor, filters, rows)
 
 
 def uk_time(moment: dt.datetime) -> str:

@@ -10,6 +10,7 @@ import re
 import streamlit as st
 
 from msp import charts
+from msp.auth import CurrentUser
 from msp.disclosure import RULE_TEXT
 from msp.errors import MspError
 from msp.exports import to_csv, to_xlsx
@@ -113,8 +114,8 @@ signature = repr((filters, period, success))
 file_stem = "msp-published-" + re.sub(r"[^A-Za-z0-9]+", "-", period_label).strip("-").lower()
 
 
-def exported(what: str) -> None:
-    ui.record_export(user, what, filters, suppressed=True)
+def exported(actor: CurrentUser, what: str) -> None:
+    ui.record_export(actor, what, filters, suppressed=True)
 
 
 def headline_slide() -> None:
@@ -175,9 +176,9 @@ sac_stem = f"sac-msp-tables-{fy_label(year)}"
 csv_column, xlsx_column = st.columns(2)
 
 
-def sac_exported(what: str) -> None:
+def sac_exported(actor: CurrentUser, what: str) -> None:
     ui.record_export(
-        user, what, None, suppressed=True, year=fy_label(year), team_ids=list(sac_team_ids)
+        actor, what, None, suppressed=True, year=fy_label(year), team_ids=list(sac_team_ids)
     )
 
 
@@ -187,10 +188,10 @@ with csv_column:
         signature=sac_signature,
         prepare_label="Prepare the tables as CSV",
         download_label="Download the tables (CSV)",
-        make=lambda: to_csv(sac_frame(tables)).encode("utf-8"),
+        make=lambda _actor: to_csv(sac_frame(tables)).encode("utf-8"),
         file_name=f"{sac_stem}.csv",
         mime="text/csv",
-        on_prepare=lambda: sac_exported("sac_csv"),
+        on_prepare=lambda actor: sac_exported(actor, "sac_csv"),
     )
 with xlsx_column:
     ui.lazy_download(
@@ -198,10 +199,10 @@ with xlsx_column:
         signature=sac_signature,
         prepare_label="Prepare the tables as a spreadsheet",
         download_label="Download the tables (XLSX)",
-        make=lambda: to_xlsx(sac_sheets(tables, year=year, suppressed=True)),
+        make=lambda _actor: to_xlsx(sac_sheets(tables, year=year, suppressed=True)),
         file_name=f"{sac_stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_prepare=lambda: sac_exported("sac_xlsx"),
+        on_prepare=lambda actor: sac_exported(actor, "sac_xlsx"),
     )
 
 for table in tables:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from msp import charts
+from msp.auth import CurrentUser
 from msp.errors import MspError
 from msp.metrics.dashboard import success_label
 from msp.ui import dashboard as ui
@@ -155,8 +156,8 @@ period_label = filters.period_label()
 file_stem = "msp-dashboard-" + re.sub(r"[^A-Za-z0-9]+", "-", period_label).strip("-").lower()
 
 
-def exported(what: str) -> None:
-    ui.record_export(user, what, filters, suppressed=False)
+def exported(actor: CurrentUser, what: str) -> None:
+    ui.record_export(actor, what, filters, suppressed=False)
 
 
 st.header("Headline figures", anchor="headline")

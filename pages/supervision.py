@@ -134,7 +134,7 @@ ui.lazy_download(
     signature=repr((team_id, worker_id, today, caseload.rows)),
     prepare_label="Prepare the one-page summary for supervision",
     download_label="Download the supervision summary (PDF)",
-    make=lambda: sv.supervision_summary_pdf(engine, user, team_id, worker_id, today=today),
+    make=lambda actor: sv.supervision_summary_pdf(engine, actor, team_id, worker_id, today=today),
     file_name=f"supervision-summary-{today.isoformat()}.pdf",
     mime="application/pdf",
 )

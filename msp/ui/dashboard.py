@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from db.engine import database_url, get_engine, unit_of_work
+from db.engine import database_url, get_engine
 from msp import audit, charts, metrics, vocab
 from msp.auth import CurrentUser
 from msp.disclosure import is_suppressed
@@ -26,6 +26,7 @@ from msp.metrics import Filters
 from msp.metrics.dashboard import PERSON_GROUP, RESPONDENT_GROUP_LABELS
 from msp.periods import financial_year, fy_bounds, fy_label, fy_quarter
 from msp.sac import sac_tables
+from msp.ui import session
 from msp.ui.text import plain
 
 CACHE_SECONDS = 600
@@ -40,7 +41,6 @@ QUARTER_NAMES = {
     4: "Q4 (January to March)",
 }
 FILES_KEY = "_dashboard_files"
-EXPORT_ACTION = "figures_exported"
 
 # --- Cached reads ---------------------------------------------------------------------------
 
@@ -299,33 +299,30 @@ def filter_summary(filters: Filters, team_names: dict[int, str]) -> str:
 
 
 def record_export(
-    user: CurrentUser, what: str, filters: Filters | None, *, suppressed: bool, **extra: Any
+    actor: CurrentUser, what: str, filters: Filters | None, *, suppressed: bool, **extra: Any
 ) -> None:
     """One audit event for an export: what, with which filters, and whether suppressed."""
-    details = {"what": what, "suppressed": suppressed, **extra}
+    details = {**extra}
     if filters is not None:
         details["filters"] = filter_details(filters)
-    with unit_of_work(get_engine(database_url())) as session:
-        audit.record(
-            session,
-            actor_id=user.id,
-            actor_username=user.username,
-            action=EXPORT_ACTION,
-            record_type="figures",
-            details=details,
-        )
+    audit.record_export(session.app_engine(), actor, what, suppressed=suppressed, details=details)
 
 
 def _prepare(
     key: str,
     signature: str,
-    make: Callable[[], bytes],
-    on_prepare: Callable[[], None] | None,
+    make: Callable[[CurrentUser], bytes],
+    on_prepare: Callable[[CurrentUser], None] | None,
 ) -> None:
+    # A button's callback runs before the page's guard: act only for the user signed in now
+    # (the run that follows shows the sign-in page to anyone signed out meanwhile).
+    actor = session.acting_user()
+    if actor is None:
+        return
     files = st.session_state.setdefault(FILES_KEY, {})
-    files[key] = (signature, make())
+    files[key] = (signature, make(actor))
     if on_prepare is not None:
-        on_prepare()
+        on_prepare(actor)
 
 
 def lazy_download(
@@ -334,14 +331,15 @@ def lazy_download(
     signature: str,
     prepare_label: str,
     download_label: str,
-    make: Callable[[], bytes],
+    make: Callable[[CurrentUser], bytes],
     file_name: str,
     mime: str,
-    on_prepare: Callable[[], None] | None = None,
+    on_prepare: Callable[[CurrentUser], None] | None = None,
 ) -> None:
     """A "Prepare" button that makes the file only when clicked, then the download button
     for it; a file made for other filters (another `signature`) is not offered. (The file
-    is made in the button's callback, so a rerun of the page cannot lose the click.)"""
+    is made in the button's callback, so a rerun of the page cannot lose the click.)
+    `make(actor)` and `on_prepare(actor)` get the user signed in when it was clicked."""
     files = st.session_state.setdefault(FILES_KEY, {})
     ready = files.get(key)
     if ready is not None and ready[0] == signature:
@@ -577,7 +575,7 @@ def show_section(
     *,
     signature: str,
     file_stem: str,
-    on_export: Callable[[str], None] | None = None,
+    on_export: Callable[[CurrentUser, str], None] | None = None,
 ) -> None:
     """Heading, the one-sentence reading, the chart, its numbers, and its PNG download."""
     from msp.exports import chart_png
@@ -604,10 +602,12 @@ def show_section(
             signature=signature,
             prepare_label="Prepare image",
             download_label="Download image (PNG)",
-            make=lambda: chart_png(section.chart),
+            make=lambda _actor: chart_png(section.chart),
             file_name=f"{file_stem}-{section.key}.png",
             mime="image/png",
-            on_prepare=(lambda: on_export(f"chart_png:{section.key}")) if on_export else None,
+            on_prepare=(
+                (lambda actor: on_export(actor, f"chart_png:{section.key}")) if on_export else None
+            ),
         )
 
 
@@ -617,7 +617,7 @@ def dashboard_pdf_download(
     title: str,
     signature: str,
     file_stem: str,
-    on_export: Callable[[str], None] | None = None,
+    on_export: Callable[[CurrentUser, str], None] | None = None,
 ) -> None:
     """One PDF of every chart on the page, made when asked for."""
     from msp.exports import charts_pdf
@@ -627,10 +627,10 @@ def dashboard_pdf_download(
         signature=signature,
         prepare_label="Prepare all the charts as one PDF",
         download_label="Download all the charts (PDF)",
-        make=lambda: charts_pdf([s.chart for s in sections], title=title),
+        make=lambda _actor: charts_pdf([s.chart for s in sections], title=title),
         file_name=f"{file_stem}.pdf",
         mime="application/pdf",
-        on_prepare=(lambda: on_export("dashboard_pdf")) if on_export else None,
+        on_prepare=(lambda actor: on_export(actor, "dashboard_pdf")) if on_export else None,
     )
 
 

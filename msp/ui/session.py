@@ -14,7 +14,14 @@ from sqlalchemy.engine import Engine
 
 from db.engine import database_url, get_engine, upgrade
 from msp import settings
-from msp.auth import CurrentUser, load_user, record_sign_out, user_for_email
+from msp.auth import (
+    CurrentUser,
+    load_user,
+    record_sign_out,
+    record_sso_refusal,
+    record_sso_sign_in,
+    user_for_email,
+)
 from msp.ui import sso
 
 USER_ID = "user_id"
@@ -93,12 +100,12 @@ def sign_in_with_provider(engine: Engine) -> CurrentUser | None:
     user = user_for_email(engine, email) if email else None
     if user is None:
         if st.session_state.get(sso.REFUSED_KEY) != email:  # once per session, not per run
-            sso.record_refusal(engine, email)
+            record_sso_refusal(engine, email)
         st.session_state[sso.REFUSED_KEY] = email
         return None
     st.session_state.clear()
     start(user)
-    sso.record_sign_in(engine, user)
+    record_sso_sign_in(engine, user)
     return user
 
 

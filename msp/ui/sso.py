@@ -14,16 +14,10 @@ browser straight back in.
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.engine import Engine
-
-from db.engine import unit_of_work
-from msp import audit
-from msp.auth import CurrentUser
 
 LOGIN_LABEL = "Sign in with your council account"
 # The email the provider gave that matches no active account (so the frame shows ASK_TITLE).
 REFUSED_KEY = "sso_refused_email"
-SSO_METHOD = "sso"
 
 
 def configured() -> bool:
@@ -58,32 +52,6 @@ def login() -> None:
 def logout() -> None:
     """Forget the provider's identity in this browser and sign out there too."""
     st.logout()
-
-
-def record_sign_in(engine: Engine, user: CurrentUser) -> None:
-    with unit_of_work(engine) as session:
-        audit.record(
-            session,
-            actor_id=user.id,
-            actor_username=user.username,
-            action="sign_in",
-            record_type="user",
-            record_id=user.id,
-            details={"method": SSO_METHOD},
-        )
-
-
-def record_refusal(engine: Engine, email: str) -> None:
-    """A provider sign-in that matches no active account, with the email it gave (as a
-    refused password sign-in keeps the username typed)."""
-    with unit_of_work(engine) as session:
-        audit.record(
-            session,
-            actor_id=None,
-            actor_username=email[:80] or None,
-            action="sign_in_failed",
-            details={"method": SSO_METHOD, "reason": "no_active_account"},
-        )
 
 
 def refused_email() -> str | None:

@@ -305,6 +305,22 @@ def test_an_administrator_sees_every_team_and_a_commissioner_is_refused(demo):
     assert refused_when_run_directly(commissioner, DASHBOARD)
 
 
+def test_no_file_is_made_for_someone_switched_off_after_the_page_was_drawn(demo):
+    supervisor = demo.first("supervisor")
+    at = open_page(supervisor, DASHBOARD)
+    with unit_of_work(demo.engine) as session:
+        from db.models import User
+
+        session.execute(sa.update(User).where(User.id == supervisor.id).values(is_active=False))
+
+    at.button(key="png_by_team_prepare").click().run()
+
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert FILES_KEY not in at.session_state  # the session was cleared; no file was kept
+    assert not audit_events(demo.engine, "figures_exported")
+
+
 def test_a_chart_image_is_made_only_when_asked_for_and_the_export_is_audited(demo):
     supervisor = demo.first("supervisor")
     at = open_page(supervisor, DASHBOARD)

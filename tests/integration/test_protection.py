@@ -351,3 +351,56 @@ def _events(engine) -> list[AuditEvent]:
 
 def _last(engine) -> AuditEvent:
     return _events(engine)[-1]
+
+
+@pytest.mark.parametrize(
+    ("occurred_at", "uk_day"),
+    [
+        # British Summer Time: 23:30 UTC on 14 June is 00:30 on 15 June in the UK.
+        (dt.datetime(2026, 6, 14, 23, 30, tzinfo=dt.UTC), D(2026, 6, 15)),
+        (dt.datetime(2026, 6, 14, 22, 59, tzinfo=dt.UTC), D(2026, 6, 14)),
+        # Winter: UK time is UTC.
+        (dt.datetime(2026, 12, 14, 23, 30, tzinfo=dt.UTC), D(2026, 12, 14)),
+        (dt.datetime(2026, 12, 15, 0, 0, tzinfo=dt.UTC), D(2026, 12, 15)),
+    ],
+)
+def test_audit_dates_are_uk_calendar_days(engine, world, occurred_at, uk_day):
+    admin = _with_password(engine, "pat")
+    with unit_of_work(engine) as session:
+        audit.record(
+            session,
+            actor_id=None,
+            actor_username="probe",
+            action="sign_in_failed",
+            occurred_at=occurred_at,
+        )
+    day = dt.timedelta(days=1)
+
+    def found(date_from, date_to) -> bool:
+        filters = audit.AuditFilters(username="probe", date_from=date_from, date_to=date_to)
+        return bool(audit.list_events(engine, admin, filters))
+
+    assert found(uk_day, uk_day)
+    assert not found(uk_day + day, None)
+    assert not found(None, uk_day - day)
+
+
+def test_exports_are_audited_by_the_services(engine, world):
+    admin = _with_password(engine, "pat")
+    audit.record_export(engine, world.cal, "sac_csv", suppressed=True, details={"year": "2025-26"})
+    event = _last(engine)
+    assert (event.action, event.username, event.record_type) == (
+        "figures_exported",
+        world.cal.username,
+        "figures",
+    )
+    assert event.details == {"what": "sac_csv", "suppressed": True, "year": "2025-26"}
+
+    audit.record_audit_export(engine, admin, {"action": "sign_in"}, 12)
+    assert _last(engine).action == "audit_exported"
+    assert _last(engine).details == {"format": "csv", "filters": {"action": "sign_in"}, "rows": 12}
+    before = len(_events(engine))
+    for user in (world.alex, world.cal):
+        with pytest.raises(NotAllowed):
+            audit.record_audit_export(engine, user, {}, 1)
+    assert len(_events(engine)) == before
