@@ -109,3 +109,16 @@ def engine(db_url):
     eng = make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(autouse=True)
+def every_write_is_audited():
+    """Fails a test in which the app committed a change without an audit event (see
+    tests/audit_probe.py)."""
+    from tests.audit_probe import AuditProbe
+
+    probe = AuditProbe()
+    probe.listen()
+    yield probe
+    probe.stop()
+    assert not probe.unaudited, f"written without an audit event: {probe.unaudited}"
