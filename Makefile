@@ -9,6 +9,9 @@ PORT ?= 8501
 STREAMLIT_FLAGS := --server.address $(HOST) --server.port $(PORT) --server.headless true \
 	--browser.gatherUsageStats false
 DEMO_DATABASE_URL := sqlite:///data/demo.sqlite3
+# Test processes in parallel (pytest-xdist): one per core. `make test PYTEST_WORKERS=0` runs
+# the suite in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run demo test lint format migrate clean-venv help
 
@@ -48,7 +51,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 
 test: $(VENV)/.installed-test lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
