@@ -13,7 +13,9 @@ from msp.auth import has_any_user
 from msp.demo_mode import demo_requested, is_demo_database
 from msp.ui import frame, gate, session, sso
 
-st.set_page_config(page_title=frame.APP_NAME, page_icon=":material/diversity_3:")
+# Every run starts at the usual width: a page that widens itself (presentation mode) does so
+# on its own runs only, and the next page is back to normal.
+st.set_page_config(page_title=frame.APP_NAME, page_icon=":material/diversity_3:", layout="centered")
 
 engine = session.app_engine()
 refusal = frame.demo_refusal() if demo_requested() else None

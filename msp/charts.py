@@ -264,7 +264,7 @@ def stacked_proportions_chart(
             base.transform_filter(alt.datum.suppressed)
             .mark_text(align="left", dx=6, fontWeight="bold")
             .encode(
-                x=alt.value(WIDTH),
+                x=alt.datum(1),  # the end of the bar, on the share scale (0 to 1)
                 y=y,
                 text=alt.value(SUPPRESSED),
                 tooltip=tooltip,
@@ -784,6 +784,7 @@ def timeliness_chart(frame: pd.DataFrame) -> alt.Chart:
             }
         )
     data = pd.DataFrame(rows)
+    any_hidden = bool(data["suppressed"].any())
     order = data["row"].tolist()
     y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=420))
     tooltip = [
@@ -804,9 +805,10 @@ def timeliness_chart(frame: pd.DataFrame) -> alt.Chart:
         color=alt.Color(
             "status:N",
             title=None,
+            # The legend names "Suppressed [c]" only when a bar is suppressed.
             scale=alt.Scale(
-                domain=["Met the target", SUPPRESSED_LABEL],
-                range=[OKABE_ITO["blue"], SUPPRESSED_COLOUR],
+                domain=["Met the target", SUPPRESSED_LABEL][: 2 if any_hidden else 1],
+                range=[OKABE_ITO["blue"], SUPPRESSED_COLOUR][: 2 if any_hidden else 1],
             ),
             legend=alt.Legend(orient="bottom"),
         ),

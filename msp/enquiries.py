@@ -435,8 +435,9 @@ def team_workers(engine: Engine, actor: CurrentUser, team_id: int) -> list[Staff
         return [StaffMember(r.id, r.display_name) for r in rows]
 
 
-def _facts_columns():
-    """Per-enquiry aggregates for prompts, as correlated scalar subqueries."""
+def case_fact_columns():
+    """Per-enquiry aggregates for the prompts (`case_facts` reads them from a row), as
+    correlated scalar subqueries: the enquiry lists and the supervision caseload use them."""
     active = sa.and_(DesiredOutcome.enquiry_id == Enquiry.id, DesiredOutcome.status == "active")
     return (
         sa.select(sa.func.count(DesiredOutcome.id))
@@ -459,7 +460,8 @@ def _facts_columns():
     )
 
 
-def _facts(row) -> CaseFacts:
+def case_facts(row) -> CaseFacts:
+    """What the prompts need to know of an enquiry, from a row with `case_fact_columns()`."""
     return CaseFacts(
         status=row.status,
         started_on=row.started_on,
@@ -514,7 +516,7 @@ def list_enquiries(
             Person.preferred_name,
             Team.name.label("team_name"),
             worker.display_name.label("worker_name"),
-            *_facts_columns(),
+            *case_fact_columns(),
         )
         .join(Person, Person.id == Enquiry.person_id)
         .join(Team, Team.id == Enquiry.team_id)
@@ -549,7 +551,7 @@ def list_enquiries(
             started_on=r.started_on,
             concluded_on=r.concluded_on,
             last_conversation_on=r.last_conversation_on,
-            next_action=next_action(_facts(r), targets, today),
+            next_action=next_action(case_facts(r), targets, today),
         )
         for r in rows
     ]

@@ -39,7 +39,7 @@ from msp.casework import audit_case, case_write, load_case
 
 # The per-enquiry facts behind the prompts, exactly as the list of enquiries builds them, so
 # the caseload shows the same prompts as the enquiry list and the overview.
-from msp.enquiries import _facts, _facts_columns
+from msp.enquiries import case_fact_columns, case_facts
 from msp.errors import NotAllowed, NotFound
 from msp.prompts import Prompt, prompts
 from msp.settings import Targets, get_targets
@@ -182,7 +182,7 @@ def worker_caseload(
             Enquiry.advocacy_referred_on,
             Person.case_reference,
             with_person,
-            *_facts_columns(),
+            *case_fact_columns(),
         )
         .join(Person, Person.id == Enquiry.person_id)
         .where(
@@ -232,7 +232,7 @@ def worker_caseload(
                 last_conversation_with_person=last,
                 days_since_conversation=max(0, (today - (last or r.started_on)).days),
                 active_outcomes=r.active_outcomes,
-                prompts=tuple(prompts(_facts(r), targets, today)),
+                prompts=tuple(prompts(case_facts(r), targets, today)),
                 outcomes_at_risk=tuple(at_risk.get(r.id, ())),
             )
         )

@@ -411,34 +411,16 @@ def numbers_table(
 # --- Sections: a chart with its reading and numbers ------------------------------------------
 
 
-def _marks_at_the_end_of_the_bar(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """A copy of the chart whose "[c]" marks placed at the design width in pixels
-    (`x=alt.value(charts.WIDTH)`, in msp.charts' stacked bars) are placed at the end of the
-    bar instead, so they stay beside it when the chart is fitted to the page's width.
-    (The pixel position is right for the files, drawn at the design width.)"""
-    layers = getattr(chart, "layer", None)
-    if not layers:
-        return chart
-    chart = chart.copy(deep=True)
-    for layer in chart.layer:
-        x = getattr(getattr(layer, "encoding", None), "x", None)
-        if isinstance(x, alt.XValue) and x.to_dict() == {"value": charts.WIDTH}:
-            layer.encoding.x = alt.X("end:Q")
-    return chart
-
-
 def on_screen(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """The chart as drawn on a page: as wide as the page, as tall as it was made. (Streamlit
     otherwise fits the whole chart, axes and legend included, into the chart's own height,
     which squashes a short chart to nothing.)"""
     return (
-        _marks_at_the_end_of_the_bar(chart)
-        .properties(
+        chart.properties(
             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
             # Room on the right for labels drawn past the end of a bar (and "[c]" marks).
             padding={"left": 5, "top": 5, "bottom": 5, "right": 80},
-        )
-        .configure_legend(columns=3)  # a long legend wraps instead of being cut off
+        ).configure_legend(columns=3)  # a long legend wraps instead of being cut off
     )
 
 

@@ -106,6 +106,9 @@ def test_suppressed_segments_are_drawn_as_suppressed_never_as_zero():
     assert colour["domain"][-1] == SUPPRESSED_LABEL and colour["range"][-1] == SUPPRESSED_COLOUR
     marks = layers(chart)[2]
     assert marks["mark"]["type"] == "text" and marks["encoding"]["text"] == {"value": SUPPRESSED}
+    # Beside the end of the bar on the share scale, wherever the chart is drawn and however
+    # wide (not at a fixed pixel position).
+    assert marks["encoding"]["x"] == {"datum": 1}
 
 
 def test_partly_suppressed_group_keeps_the_rest_of_the_bar_grey():
@@ -243,6 +246,10 @@ def timeliness_frame():
     return frame
 
 
+def legend_domain(chart) -> list[str]:
+    return layers(chart)[0]["encoding"]["color"]["scale"]["domain"]
+
+
 def test_timeliness():
     chart = charts.timeliness_chart(timeliness_frame())
     assert title(chart) == "Timeliness against the team's targets"
@@ -256,7 +263,10 @@ def test_timeliness():
     published = suppress_frame(
         timeliness_frame(), counts=["met", "total"], percentages={"percent": ("met", "total")}
     )
-    data = rows_of(charts.timeliness_chart(published))
+    assert legend_domain(chart) == ["Met the target"]  # nothing suppressed: not in the legend
+    published_chart = charts.timeliness_chart(published)
+    assert legend_domain(published_chart) == ["Met the target", SUPPRESSED_LABEL]
+    data = rows_of(published_chart)
     assert data[0]["label"] == "72% (35 of 50)"
     assert (data[1]["label"], data[1]["suppressed"], data[1]["status"]) == (
         SUPPRESSED,
