@@ -115,14 +115,38 @@ def chart_png(chart: Any, *, scale: float = 2.0) -> bytes:
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
 
 
+A4_LANDSCAPE = (842.0, 595.0)  # points
+PAGE_MARGIN = 36.0  # half an inch
+
+
 def charts_pdf(charts: Sequence[Any], *, title: str | None = None) -> bytes:
-    """Several Altair charts, one under another, as one PDF (vl-convert, offline)."""
+    """Several Altair charts as one PDF for printing: one chart to an A4 landscape page (made
+    smaller to fit when it is too big, never larger), each headed with `title` and "Chart n
+    of N". Rendered offline by vl-convert; the pages are laid out with pypdf."""
     import altair as alt
     import vl_convert
+    from pypdf import PdfReader, PdfWriter, Transformation
 
     if not charts:
         raise ValueError("no charts to write")
-    combined = alt.vconcat(*charts, spacing=40).resolve_scale(color="independent")
-    if title:
-        combined = combined.properties(title=alt.TitleParams(title, fontSize=18, anchor="start"))
-    return vl_convert.vegalite_to_pdf(combined.to_json())
+    width, height = A4_LANDSCAPE
+    writer = PdfWriter()
+    for number, chart in enumerate(charts, start=1):
+        one = alt.vconcat(chart)
+        if title:
+            one = one.properties(
+                title=alt.TitleParams(
+                    title, subtitle=f"Chart {number} of {len(charts)}", fontSize=18, anchor="start"
+                )
+            )
+        (drawn,) = PdfReader(io.BytesIO(vl_convert.vegalite_to_pdf(one.to_json()))).pages
+        w, h = float(drawn.mediabox.width), float(drawn.mediabox.height)
+        scale = min(1.0, (width - 2 * PAGE_MARGIN) / w, (height - 2 * PAGE_MARGIN) / h)
+        page = writer.add_blank_page(width, height)
+        top_left = (
+            Transformation().scale(scale).translate(PAGE_MARGIN, height - PAGE_MARGIN - h * scale)
+        )
+        page.merge_transformed_page(drawn, top_left)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from msp import exports
 
@@ -90,7 +91,14 @@ def test_chart_png_and_pdf():
     )
     png = exports.chart_png(chart)
     assert png.startswith(b"\x89PNG")
-    pdf = exports.charts_pdf([chart, chart], title="Dashboard")
+    pdf = exports.charts_pdf([chart, chart, chart], title="Dashboard")
     assert pdf.startswith(b"%PDF")
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 3  # one chart to a page, each A4 landscape
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages} == {
+        (842, 595)
+    }
+    text = pages[1].extract_text()
+    assert "Dashboard" in text and "Chart 2 of 3" in text and "A chart" in text
     with pytest.raises(ValueError):
         exports.charts_pdf([])
