@@ -194,7 +194,7 @@ class ImportReport:
         enquiries = f"{n} enquir{'ies' if n != 1 else 'y'}"
         if self.dry_run:
             return (
-                f"Dry run: {enquiries} from {self.filename} would be imported ({people}, "
+                f"File checked: {enquiries} from {self.filename} would be imported ({people}, "
                 f"{outcomes}).{skipped} Nothing was written."
             )
         if not n:

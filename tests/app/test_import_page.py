@@ -175,7 +175,7 @@ def test_checking_a_good_file_says_what_would_be_imported_and_writes_nothing(
 
     [info] = at.info
     assert info.value == plain(
-        "Dry run: 1 enquiry from pilot.csv would be imported (1 new person, 1 outcome). "
+        "File checked: 1 enquiry from pilot.csv would be imported (1 new person, 1 outcome). "
         "Nothing was written."
     )
     [rows] = at.dataframe

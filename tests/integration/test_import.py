@@ -956,7 +956,7 @@ def test_a_dry_run_reports_and_writes_nothing(engine, world):
     ]
     assert (report.imported, report.people_created, report.outcomes_added) == (1, 1, 2)
     assert report.summary() == (
-        "Dry run: 1 enquiry from pilot.csv would be imported (1 new person, 2 outcomes). "
+        "File checked: 1 enquiry from pilot.csv would be imported (1 new person, 2 outcomes). "
         "1 row would be skipped. Nothing was written."
     )
     assert snapshot(engine) == before
@@ -1045,7 +1045,7 @@ def test_cli_imports_then_skips(engine, world, db_url, tmp_path, capsys):
 
     assert main(["--database-url", db_url, "import", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "Dry run: 2 enquiries from pilot.csv would be imported" in out
+    assert "File checked: 2 enquiries from pilot.csv would be imported" in out
     assert len(enquiries(engine)) == 0
 
     assert main(["--database-url", db_url, "import", str(path)]) == 0
