@@ -14,7 +14,9 @@ outside; funnel: `Funnel`; timeliness: measure, target, met, total, percent).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import altair as alt
@@ -145,12 +147,17 @@ def stacked_segments(frame: pd.DataFrame) -> pd.DataFrame:
     cannot be shown), and the group is marked so a "[c]" label is drawn beside the bar."""
     order = {code: i for i, (code, _) in enumerate(_categories(frame))}
     rows: list[dict[str, Any]] = []
-    for (sort, group), part in frame.groupby(["sort", "group"], sort=True, dropna=False):
-        part = part.assign(_o=part["category"].map(order)).sort_values("_o")
+    # Plain records rather than a pandas group per bar: a chart may have hundreds of bars.
+    records = sorted(
+        (SimpleNamespace(**r) for r in frame.to_dict("records")),
+        key=lambda r: (r.sort, str(r.group), order.get(r.category, len(order))),
+    )
+    for (sort, group), part in itertools.groupby(records, key=lambda r: (r.sort, r.group)):
+        part = list(part)
         start = 0.0
         hidden: list[str] = []
-        total_text = _count_text(part["total"].iloc[0])
-        for row in part.itertuples(index=False):
+        total_text = _count_text(part[0].total)
+        for row in part:
             share = _number(row.percent)
             if share is None:
                 hidden.append(row.category_label)
@@ -229,7 +236,7 @@ def stacked_proportions_chart(
     ]
     if suppressed:
         tooltip.append(alt.Tooltip("hidden:N", title="Not shown (small numbers)"))
-    base = alt.Chart(segments)
+    base = alt.Chart()  # the data is the layer's (given once, not hashed for each layer)
     bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
         x=alt.X(
             "start:Q",
@@ -264,15 +271,17 @@ def stacked_proportions_chart(
             base.transform_filter(alt.datum.suppressed)
             .mark_text(align="left", dx=6, fontWeight="bold")
             .encode(
-                x=alt.datum(1),  # the end of the bar, on the share scale (0 to 1)
+                x=alt.XDatum(1),  # the end of the bar, on the share scale (0 to 1)
                 y=y,
-                text=alt.value(SUPPRESSED),
+                text=alt.TextValue(SUPPRESSED),
                 tooltip=tooltip,
             )
         )
         layers.append(marks)
     height = max(60, ROW_HEIGHT * len(groups))
-    return alt.layer(*layers).properties(title=_title(title, subtitle), width=WIDTH, height=height)
+    return alt.layer(*layers, data=segments).properties(
+        title=_title(title, subtitle), width=WIDTH, height=height
+    )
 
 
 def achievement_chart(frame: pd.DataFrame, *, by: str = "team") -> alt.Chart:
@@ -396,7 +405,7 @@ def p_chart(frame: pd.DataFrame, *, measure: str = "Fully achieved") -> alt.Char
     periods = data.sort_values("period_key")["period"].tolist()
     x = alt.X("period:O", title="Period of conclusion", sort=periods)
     y_axis = alt.Axis(format="%")
-    base = alt.Chart(data)
+    base = alt.Chart()  # the data is the layer's
     tooltip = [
         alt.Tooltip("period:O", title="Period"),
         alt.Tooltip("x:Q", title=measure, format=",.0f"),
@@ -433,7 +442,7 @@ def p_chart(frame: pd.DataFrame, *, measure: str = "Fully achieved") -> alt.Char
         ),
         tooltip=tooltip,
     )
-    return alt.layer(upper, lower, centre, path, points).properties(
+    return alt.layer(upper, lower, centre, path, points, data=data).properties(
         title=_title(title, "Solid line: average; dashed lines: 3-sigma limits for each point"),
         width=WIDTH,
         height=300,
@@ -695,7 +704,7 @@ def feedback_chart(frame: pd.DataFrame) -> alt.Chart:
     ]
     if suppressed:
         tooltip.append(alt.Tooltip("hidden:N", title="Not shown (small numbers)"))
-    base = alt.Chart(segments)
+    base = alt.Chart()  # the data is the layer's
     shown = base.transform_filter(alt.datum.end > alt.datum.start)
     bars = shown.mark_bar(stroke="white", strokeWidth=1).encode(
         x=alt.X(
@@ -732,9 +741,9 @@ def feedback_chart(frame: pd.DataFrame) -> alt.Chart:
         layers.append(
             base.transform_filter(alt.datum.suppressed)
             .mark_text(align="left", dx=6, fontWeight="bold")
-            .encode(x="end:Q", y=y, text=alt.value(SUPPRESSED), tooltip=tooltip)
+            .encode(x="end:Q", y=y, text=alt.TextValue(SUPPRESSED), tooltip=tooltip)
         )
-    return alt.layer(*layers).properties(
+    return alt.layer(*layers, data=segments).properties(
         title=_title(title, "The person's own answers and representatives' answers apart"),
         width=WIDTH,
         height=max(60, ROW_HEIGHT * len(groups)),
@@ -793,7 +802,7 @@ def timeliness_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Tooltip("total_text:N", title="Out of"),
         alt.Tooltip("percent_text:N", title="Percentage"),
     ]
-    base = alt.Chart(data)
+    base = alt.Chart()  # the data is the layer's
     bars = base.mark_bar().encode(
         x=alt.X(
             "share:Q",
@@ -817,7 +826,7 @@ def timeliness_chart(frame: pd.DataFrame) -> alt.Chart:
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(
         x=alt.X("share:Q"), y=y, text="label:N", tooltip=tooltip
     )
-    return alt.layer(bars, text).properties(
+    return alt.layer(bars, text, data=data).properties(
         title=_title(title), width=WIDTH, height=max(60, ROW_HEIGHT * len(order))
     )
 
@@ -871,7 +880,7 @@ def trend_chart(frame: pd.DataFrame, *, measure: str = "Fully achieved") -> alt.
         alt.Tooltip("n_text:N", title="Out of"),
         alt.Tooltip("percent_text:N", title="Percentage"),
     ]
-    base = alt.Chart(data)
+    base = alt.Chart()  # the data is the layer's
     known = base.transform_filter(~alt.datum.suppressed)
     hidden = base.transform_filter(alt.datum.suppressed)
     # The line breaks at a suppressed period rather than joining across it.
@@ -891,9 +900,9 @@ def trend_chart(frame: pd.DataFrame, *, measure: str = "Fully achieved") -> alt.
         x=x, y="bottom:Q", y2="top:Q", tooltip=tooltip
     )
     marks = hidden.mark_text(fontWeight="bold").encode(
-        x=x, y="middle:Q", text=alt.value(SUPPRESSED), tooltip=tooltip
+        x=x, y="middle:Q", text=alt.TextValue(SUPPRESSED), tooltip=tooltip
     )
-    return alt.layer(bands, marks, line, points).properties(
+    return alt.layer(bands, marks, line, points, data=data).properties(
         title=_title(title, "Grey [c]: too few enquiries to show"), width=WIDTH, height=280
     )
 
