@@ -17,6 +17,7 @@ from msp.ui import frame, gate, session, sso
 # on its own runs only, and the next page is back to normal.
 st.set_page_config(page_title=frame.APP_NAME, page_icon=":material/diversity_3:", layout="centered")
 
+frame.focus_style()
 engine = session.app_engine()
 refusal = frame.demo_refusal() if demo_requested() else None
 user = None

@@ -18,6 +18,33 @@ SIGN_OUT_KEY = "sign_out"
 SIGNED_OUT = "You have signed out."
 
 
+# WCAG 2.2 AA, 2.4.7 Focus Visible and 1.4.11 Non-text Contrast: Streamlit marks a focused
+# link (the sidebar menu, links in a page) and a focused radio button or checkbox only with a
+# faint grey background. These get the GOV.UK focus style instead: yellow behind, a black
+# ring around, black text; buttons and fields keep Streamlit's own (clear) focus ring.
+FOCUS_STYLE = """<style>
+a:focus-visible {
+  outline: 3px solid #0b0c0c !important;
+  outline-offset: 0 !important;
+  background-color: #ffdd00 !important;
+  color: #0b0c0c !important;
+  box-shadow: none !important;
+}
+a:focus-visible * { color: #0b0c0c !important; }
+label:has(input[type="radio"]:focus-visible),
+label:has(input[type="checkbox"]:focus-visible) {
+  outline: 3px solid #0b0c0c;
+  outline-offset: 2px;
+  background-color: #ffdd00;
+}
+</style>"""
+
+
+def focus_style() -> None:
+    """A clearly visible keyboard focus on every page (see FOCUS_STYLE)."""
+    st.html(FOCUS_STYLE)
+
+
 @st.cache_resource(show_spinner="Preparing the demo data…")
 def _prepared_demo(url: str) -> bool:
     prepare_demo_database(get_engine(url))

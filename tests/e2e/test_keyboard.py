@@ -66,6 +66,12 @@ FOCUSED = """() => {
         region: e.closest('[data-testid=stSidebar]') ? 'sidebar' : 'main',
         onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
             && r.top < window.innerHeight && r.left < window.innerWidth,
+        // The focus ring drawn: on the element, or on the label of a hidden radio input.
+        ring: (() => {
+            const drawn = (e.type === 'radio' || e.type === 'checkbox') ? e.closest('label') : e;
+            const style = drawn ? getComputedStyle(drawn) : null;
+            return style && style.outlineStyle !== 'none' ? parseFloat(style.outlineWidth) : 0;
+        })(),
     };
 }"""
 
@@ -109,6 +115,8 @@ def assert_focus_visible(page: Page, info: dict | None = None) -> dict:
     info = info or focused(page)
     assert info["tag"] != "BODY", "the focus was lost to the page body"
     assert info["onScreen"], f"the focused {describe(info)} is off screen"
+    if info["role"] in ("link", "radio"):  # Streamlit's own focus on these is too faint
+        assert info["ring"] >= 3, f"the focused {describe(info)} has no clear focus ring"
     return info
 
 
