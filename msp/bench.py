@@ -120,6 +120,7 @@ def _render_page(
     opened: list[AppTest] = []
 
     def open_app() -> None:
+        _quiet_streamlit()
         at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=120)
         at.session_state["user_id"] = user.id
         at.session_state["last_active"] = dt.datetime.now(dt.UTC)
@@ -134,6 +135,15 @@ def _render_page(
             raise RuntimeError(f"{page} failed: {at.exception[0].message}")
 
     return open_app, render
+
+
+def _quiet_streamlit() -> None:
+    """Streamlit gives each of its modules a logger of its own, with its own level: quieten
+    every one (page code run outside a server warns about it on every call)."""
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit."):
+            logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _clear_caches() -> None:
@@ -288,7 +298,7 @@ def run(
         database_url = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
     # Calling cached page code outside a server makes Streamlit warn on every call.
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    _quiet_streamlit()
     previous_env = os.environ.get("MSP_DATABASE_URL")
     os.environ["MSP_DATABASE_URL"] = database_url  # for the page renders
     try:
@@ -302,8 +312,10 @@ def run(
             with engine.begin() as conn:
                 conn.execute(sa.text("ANALYZE"))
         else:
+            # VACUUM too: it sets PostgreSQL's visibility map, as autovacuum soon would after
+            # a bulk load, so that index-only scans need not visit the table.
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text("ANALYZE"))
+                conn.execute(sa.text("VACUUM ANALYZE"))
         year = financial_year(today) - 1  # the last complete financial year
         results: dict[str, Any] = {
             "enquiries": enquiries,

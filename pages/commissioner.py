@@ -103,6 +103,29 @@ def build_sections() -> list[ui.Section]:
 
 
 try:
+    # The slowest first: two at a time, the page then waits about as long as they take.
+    ui.prefetch(
+        user,
+        [
+            # The national tables further down, for the year chosen there (this year at first).
+            (
+                "sac",
+                None,
+                {
+                    "year": st.session_state.get("sac_year", financial_year(today)),
+                    "team_ids": tuple(filters.team_ids),
+                },
+            ),
+            ("c_feedback", filters, {}),
+            ("c_by_outcome", filters, {}),
+            ("c_headline", filters, {}),
+            ("c_by_risk_type", filters, {}),
+            ("c_timeliness", filters, {}),
+            ("c_trend", filters, {"period": period, "success": success}),
+            ("c_by_team", filters, {}),
+            ("c_by_location", filters, {}),
+        ],
+    )
     headline = ui.figures(user, "c_headline", filters)
     sections = ui.cached_sections("published", user, filters, (period, success), build_sections)
 except MspError as exc:

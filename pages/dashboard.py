@@ -143,6 +143,21 @@ def build_sections() -> list[ui.Section]:
 
 
 try:
+    # The slowest first: two at a time, the page then waits about as long as they take.
+    ui.prefetch(
+        user,
+        [
+            ("feedback", filters, {}),
+            ("by_outcome", filters, {}),
+            ("headline", filters, {}),
+            ("by_risk_type", filters, {}),
+            ("timeliness", filters, {}),
+            ("funnel", filters, {"by": compare, "success": success}),
+            ("p_chart", filters, {"period": period, "success": success}),
+            ("by_team", filters, {}),
+            ("by_location", filters, {}),
+        ],
+    )
     headline = ui.figures(user, "headline", filters)
     sections = ui.cached_sections(
         "team_dashboard", user, filters, (period, success, compare), build_sections
