@@ -113,8 +113,8 @@ def engine(db_url):
 
 @pytest.fixture(autouse=True)
 def every_write_is_audited():
-    """Fails a test in which the app committed a change without an audit event (see
-    tests/audit_probe.py)."""
+    """Fails a test in which the app committed a change without an audit event, or with
+    more than one (see tests/audit_probe.py)."""
     from tests.audit_probe import AuditProbe
 
     probe = AuditProbe()
@@ -122,3 +122,4 @@ def every_write_is_audited():
     yield probe
     probe.stop()
     assert not probe.unaudited, f"written without an audit event: {probe.unaudited}"
+    assert not probe.multiple, f"more than one audit event for one change: {probe.multiple}"

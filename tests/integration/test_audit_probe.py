@@ -1,5 +1,5 @@
 """The audit watch (tests/audit_probe.py) itself: it notices a service that commits a change
-without an audit event, and ignores a test's own set-up."""
+without an audit event or with two, and ignores a test's own set-up."""
 
 from __future__ import annotations
 
@@ -20,6 +20,23 @@ def test_a_service_write_without_an_audit_event_is_noticed(
 
     assert every_write_is_audited.unaudited == [("msp.settings.update_idle_timeout", ["settings"])]
     every_write_is_audited.unaudited.clear()  # noticed as it should be: let the test pass
+
+
+def test_a_change_audited_twice_is_noticed(engine, every_write_is_audited, monkeypatch):
+    world = make_world(engine)
+    record = audit.record
+
+    def twice(session, **kwargs):
+        record(session, **kwargs)
+        record(session, **kwargs)
+
+    monkeypatch.setattr(audit, "record", twice)
+    settings.update_idle_timeout(engine, world.ada, 10)
+
+    assert every_write_is_audited.multiple == [
+        ("msp.settings.update_idle_timeout", ["settings_changed", "settings_changed"])
+    ]
+    every_write_is_audited.multiple.clear()  # noticed as it should be: let the test pass
 
 
 def test_a_write_with_its_audit_event_is_not_noticed(engine, every_write_is_audited):
