@@ -80,7 +80,7 @@ class ConversationView:
     def with_whom(self) -> str:
         parts = ["the person"] if self.with_person else []
         if self.representative_kind:
-            parts.append(vocab.REPRESENTATIVE_KINDS.label(self.representative_kind).lower())
+            parts.append(vocab.REPRESENTATIVE_KINDS.in_sentence(self.representative_kind))
         return " and ".join(parts)
 
     @property
@@ -248,7 +248,7 @@ def _timeline(e: Enquiry, outcomes, conversations, feedback) -> tuple[TimelineEn
             )
         )
     for f in feedback:
-        who = vocab.SPEAKERS.label(f.respondent).lower()
+        who = vocab.SPEAKERS.in_sentence(f.respondent)
         entries.append(
             TimelineEntry(
                 f.given_on,

@@ -61,7 +61,7 @@ class Checker:
         if any(not isinstance(v, str) or v not in vocabulary for v in values):
             self.add(field, f"Choose {what} from the list")
         elif len(set(values)) < minimum:
-            message = f"Choose at least {minimum} {what}" if minimum > 1 else f"Choose {what}"
+            message = f"Choose at least {'one' if minimum == 1 else minimum} {what}"
             self.add(field, message)
         elif len(set(values)) != len(values):
             self.add(field, f"Choose each {what} only once")

@@ -18,6 +18,10 @@ class Term:
     label: str
 
 
+# Labels that start with a name, which keeps its capitals in the middle of a sentence.
+PROPER_NAMES = ("Care Act", "Independent Mental Capacity")
+
+
 class Vocabulary:
     """An ordered, immutable list of terms with lookup by code."""
 
@@ -53,6 +57,14 @@ class Vocabulary:
 
     def as_dict(self) -> dict[str, str]:
         return {t.code: t.label for t in self.terms}
+
+    def in_sentence(self, code: str | None) -> str:
+        """The label for the middle of a sentence: 'family member', but 'Care Act independent
+        advocate' and 'Independent Mental Capacity Advocate (IMCA)' (names keep capitals)."""
+        label = self.label(code)
+        if not label or label.startswith(PROPER_NAMES):
+            return label
+        return label[0].lower() + label[1:]
 
     def __repr__(self) -> str:
         return f"Vocabulary({self.name!r}, {len(self)} terms)"

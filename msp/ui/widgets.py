@@ -134,9 +134,6 @@ def forget_prefix(prefix: str) -> None:
         del st.session_state[key]
 
 
-_PROPER = ("Care Act", "Independent Mental Capacity")
-
-
 def speaker_phrase(code: str | None) -> str:
     """Who spoke, for the middle of a sentence: 'the person', 'their family member',
     'their Care Act independent advocate' (proper names keep their capitals)."""
@@ -144,10 +141,7 @@ def speaker_phrase(code: str | None) -> str:
         return ""
     if code == vocab.PERSON:
         return "the person"
-    label = vocab.SPEAKERS.label(code)
-    if not label.startswith(_PROPER):
-        label = label[0].lower() + label[1:]
-    return f"their {label}"
+    return f"their {vocab.SPEAKERS.in_sentence(code)}"
 
 
 class FormKeys:

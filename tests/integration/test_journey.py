@@ -410,7 +410,7 @@ def test_conversation_rewords_and_adds_outcomes_in_one_save(engine, world):
     assert audit_count(engine) == events + 1
     view = _view(engine, world, public_id)
     talk = view.conversations[0]
-    assert talk.with_whom == "care act independent advocate"
+    assert talk.with_whom == "Care Act independent advocate"
     assert set(talk.outcome_ids) == {first, view.outcomes[2].id}
     assert view.outcomes[0].versions[-1].reason == "reworded"
     assert view.outcomes[0].versions[-1].conversation_id == talk.id

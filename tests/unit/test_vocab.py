@@ -147,3 +147,13 @@ def test_outcome_ratings_share_codes_with_the_national_answer():
 def test_duplicate_codes_are_refused():
     with pytest.raises(ValueError):
         vocab.Vocabulary("x", [("a", "A"), ("a", "B")])
+
+
+def test_labels_in_a_sentence_keep_the_capitals_of_names():
+    assert vocab.SPEAKERS.in_sentence("person") == "the person"
+    assert vocab.SPEAKERS.in_sentence("family_member") == "family member"
+    assert vocab.SPEAKERS.in_sentence("care_act_advocate") == "Care Act independent advocate"
+    assert vocab.REPRESENTATIVE_KINDS.in_sentence("imca") == (
+        "Independent Mental Capacity Advocate (IMCA)"
+    )
+    assert vocab.SPEAKERS.in_sentence(None) == ""
