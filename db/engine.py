@@ -52,6 +52,9 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A big GROUP BY (a year's desired outcomes or feedback answers by kind) sorts its rows:
+    # two helper threads make that sort a fifth faster (`msp bench`).
+    cursor.execute("PRAGMA threads=2")
     cursor.close()
 
 

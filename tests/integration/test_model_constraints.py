@@ -245,3 +245,19 @@ def test_audit_events_cannot_be_changed_or_deleted(engine):
             conn.execute(statement)
     with Session(engine) as session:
         assert session.scalar(sa.select(AuditEvent.action)) == "sign_in"
+
+
+def test_sqlite_connections_are_set_up_for_the_app(sqlite_url):
+    from db.engine import make_engine
+
+    engine = make_engine(sqlite_url)
+    try:
+        with engine.connect() as conn:
+            pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+            assert pragma("foreign_keys") == 1
+            assert pragma("journal_mode") == "wal"
+            assert pragma("busy_timeout") > 0
+            assert pragma("synchronous") == 1  # NORMAL: safe with WAL
+            assert pragma("threads") == 2
+    finally:
+        engine.dispose()
