@@ -461,7 +461,7 @@ REFUSALS = [
     pytest.param(
         open_row(risk_types=""),
         "risk_types",
-        "Enter type of risk",
+        "Enter at least one type of risk",
         id="risk-types-missing",
     ),
     pytest.param(
