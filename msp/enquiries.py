@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -708,6 +709,93 @@ def propose_achieved(ratings: list[str]) -> str | None:
     return "partially"
 
 
+def check_conclusion_answers(
+    c: Checker,
+    *,
+    asked: str | None,
+    achieved: object,
+    achieved_reason: object,
+    ratings: list[str],
+    all_rated: bool,
+    risk_assessment_outcome: object,
+    risk_outcome: object,
+    lacked_capacity: object,
+    capacity_support_provided: object,
+    given: Callable[[str], bool],
+) -> None:
+    """The rules for the national answers recorded when an enquiry concludes: how far the
+    outcomes were achieved (and why, when that differs from the outcome ratings), the risk
+    assessment and risk outcome, and capacity. One place for them: the Conclude screen
+    (`conclude_enquiry`) and the spreadsheet import both check them here. `given(field)`
+    says whether a field that must be left empty was filled in."""
+    reason_needed = False
+    if asked == "asked_expressed":
+        c.code(
+            "msp_achieved",
+            achieved,
+            vocab.MSP_ACHIEVED,
+            required=True,
+            what="how far the outcomes were achieved",
+        )
+        proposal = propose_achieved(ratings)
+        if c.ok("msp_achieved") and proposal is not None and all_rated and achieved != proposal:
+            reason_needed = True
+            c.text(
+                "msp_achieved_reason",
+                achieved_reason,
+                required=True,
+                what="why the answer differs from the outcome ratings "
+                f"({vocab.MSP_ACHIEVED.label(proposal)})",
+                max_length=MAX_SHORT_TEXT,
+            )
+    elif given("msp_achieved"):
+        c.add("msp_achieved", "Leave this empty: the person did not express outcomes")
+    if not reason_needed:
+        c.text(
+            "msp_achieved_reason",
+            achieved_reason,
+            required=False,
+            what="why the answer differs from the outcome ratings",
+            max_length=MAX_SHORT_TEXT,
+        )
+    c.code(
+        "risk_assessment_outcome",
+        risk_assessment_outcome,
+        vocab.RISK_ASSESSMENT_OUTCOMES,
+        required=True,
+        what="the risk assessment outcome",
+    )
+    if risk_assessment_outcome == "identified_action":
+        c.code(
+            "risk_outcome",
+            risk_outcome,
+            vocab.RISK_OUTCOMES,
+            required=True,
+            what="whether the risk remained, was reduced or removed",
+        )
+    elif given("risk_outcome"):
+        c.add(
+            "risk_outcome",
+            "Only record the risk outcome where a risk was identified and action taken",
+        )
+    c.code(
+        "lacked_capacity",
+        lacked_capacity,
+        vocab.LACKED_CAPACITY,
+        required=True,
+        what="whether the person lacked capacity",
+    )
+    if lacked_capacity == "yes":
+        c.boolean(
+            "capacity_support_provided",
+            capacity_support_provided,
+            required=True,
+            what="whether an advocate, family or friend supported them",
+        )
+    elif given("capacity_support_provided"):
+        c.add("capacity_support_provided", "Only answer this when the person lacked capacity")
+
+
 def conclude_enquiry(
     engine: Engine,
     actor: CurrentUser,
@@ -774,67 +862,24 @@ def conclude_enquiry(
                 "The person expressed outcomes: choose “Yes they were asked and "
                 "outcomes were expressed”",
             )
-        proposal = propose_achieved(list(ratings.values()))
-        if asked == "asked_expressed":
-            c.code(
-                "msp_achieved",
-                data.msp_achieved,
-                vocab.MSP_ACHIEVED,
-                required=True,
-                what="how far the outcomes were achieved",
-            )
-            if (
-                c.ok("msp_achieved")
-                and proposal is not None
-                and len(ratings) == len(active)
-                and data.msp_achieved != proposal
-            ):
-                c.text(
-                    "msp_achieved_reason",
-                    data.msp_achieved_reason,
-                    required=True,
-                    what="why the answer differs from the outcome ratings "
-                    f"({vocab.MSP_ACHIEVED.label(proposal)})",
-                    max_length=MAX_SHORT_TEXT,
-                )
-        elif data.msp_achieved:
-            c.add("msp_achieved", "Leave this empty: the person did not express outcomes")
-        c.code(
-            "risk_assessment_outcome",
-            data.risk_assessment_outcome,
-            vocab.RISK_ASSESSMENT_OUTCOMES,
-            required=True,
-            what="the risk assessment outcome",
+        filled = {
+            "msp_achieved": bool(data.msp_achieved),
+            "risk_outcome": bool(data.risk_outcome),
+            "capacity_support_provided": data.capacity_support_provided is not None,
+        }
+        check_conclusion_answers(
+            c,
+            asked=asked,
+            achieved=data.msp_achieved,
+            achieved_reason=data.msp_achieved_reason,
+            ratings=list(ratings.values()),
+            all_rated=len(ratings) == len(active),
+            risk_assessment_outcome=data.risk_assessment_outcome,
+            risk_outcome=data.risk_outcome,
+            lacked_capacity=data.lacked_capacity,
+            capacity_support_provided=data.capacity_support_provided,
+            given=filled.__getitem__,
         )
-        if data.risk_assessment_outcome == "identified_action":
-            c.code(
-                "risk_outcome",
-                data.risk_outcome,
-                vocab.RISK_OUTCOMES,
-                required=True,
-                what="whether the risk remained, was reduced or removed",
-            )
-        elif data.risk_outcome:
-            c.add(
-                "risk_outcome",
-                "Only record the risk outcome where a risk was identified and action taken",
-            )
-        c.code(
-            "lacked_capacity",
-            data.lacked_capacity,
-            vocab.LACKED_CAPACITY,
-            required=True,
-            what="whether the person lacked capacity",
-        )
-        if data.lacked_capacity == "yes":
-            c.boolean(
-                "capacity_support_provided",
-                data.capacity_support_provided,
-                required=True,
-                what="whether an advocate, family or friend supported them",
-            )
-        elif data.capacity_support_provided is not None:
-            c.add("capacity_support_provided", "Only answer this when the person lacked capacity")
         c.raise_if_any()
 
         concluded_on = data.concluded_on

@@ -44,7 +44,12 @@ from db.models import (
 )
 from msp import audit, vocab
 from msp.auth import CurrentUser
-from msp.enquiries import NewEnquiry, PersonDetails, _check_new_enquiry, propose_achieved
+from msp.enquiries import (
+    NewEnquiry,
+    PersonDetails,
+    _check_new_enquiry,
+    check_conclusion_answers,
+)
 from msp.errors import NotAllowed
 from msp.importer.columns import (
     BY_KEY,
@@ -67,7 +72,7 @@ from msp.importer.columns import (
 from msp.outcomes import NewOutcome, check_new_outcome
 from msp.periods import financial_year, fy_quarter, month_key
 from msp.timeliness import refresh as refresh_timeliness
-from msp.validation import MAX_SHORT_TEXT, Checker
+from msp.validation import Checker
 
 IMPORT_ACTION = "enquiry_imported"
 SUMMARY_ACTION = "import_completed"
@@ -585,7 +590,8 @@ def _check_asked(c: Checker, asked: str | None, outcomes: list[_Outcome]) -> Non
 
 
 def _check_conclusion(row: _Row, today: dt.date) -> None:
-    """The conclusion rules of the screens (see msp.enquiries.conclude_enquiry)."""
+    """The conclusion rules of the screens: the dates and ratings here, the national answers
+    in msp.enquiries.check_conclusion_answers (the Conclude screen checks them there too)."""
     c = row.checker
     asked = row.msp_asked
     if "concluded_on" not in row.given:
@@ -633,80 +639,19 @@ def _check_conclusion(row: _Row, today: dt.date) -> None:
         what="whether the person was asked about their desired outcomes",
     )
     _check_asked(c, asked, row.outcomes)
-    achieved = row.get("msp_achieved")
-    reason_needed = False
-    if asked == "asked_expressed":
-        c.code(
-            "msp_achieved",
-            achieved,
-            vocab.MSP_ACHIEVED,
-            required=True,
-            what="how far the outcomes were achieved",
-        )
-        proposal = propose_achieved(ratings)
-        if (
-            c.ok("msp_achieved")
-            and proposal is not None
-            and len(ratings) == len(row.outcomes)
-            and achieved != proposal
-        ):
-            reason_needed = True
-            c.text(
-                "msp_achieved_reason",
-                row.get("msp_achieved_reason"),
-                required=True,
-                what="why the answer differs from the outcome ratings "
-                f"({vocab.MSP_ACHIEVED.label(proposal)})",
-                max_length=MAX_SHORT_TEXT,
-            )
-    elif "msp_achieved" in row.given:
-        c.add("msp_achieved", "Leave this empty: the person did not express outcomes")
-    if not reason_needed:
-        c.text(
-            "msp_achieved_reason",
-            row.get("msp_achieved_reason"),
-            required=False,
-            what="why the answer differs from the outcome ratings",
-            max_length=MAX_SHORT_TEXT,
-        )
-    assessment = row.get("risk_assessment_outcome")
-    c.code(
-        "risk_assessment_outcome",
-        assessment,
-        vocab.RISK_ASSESSMENT_OUTCOMES,
-        required=True,
-        what="the risk assessment outcome",
+    check_conclusion_answers(
+        c,
+        asked=asked,
+        achieved=row.get("msp_achieved"),
+        achieved_reason=row.get("msp_achieved_reason"),
+        ratings=ratings,
+        all_rated=len(ratings) == len(row.outcomes),
+        risk_assessment_outcome=row.get("risk_assessment_outcome"),
+        risk_outcome=row.get("risk_outcome"),
+        lacked_capacity=row.get("lacked_capacity"),
+        capacity_support_provided=row.get("capacity_support_provided"),
+        given=lambda name: name in row.given,
     )
-    if assessment == "identified_action":
-        c.code(
-            "risk_outcome",
-            row.get("risk_outcome"),
-            vocab.RISK_OUTCOMES,
-            required=True,
-            what="whether the risk remained, was reduced or removed",
-        )
-    elif "risk_outcome" in row.given:
-        c.add(
-            "risk_outcome",
-            "Only record the risk outcome where a risk was identified and action taken",
-        )
-    lacked = row.get("lacked_capacity")
-    c.code(
-        "lacked_capacity",
-        lacked,
-        vocab.LACKED_CAPACITY,
-        required=True,
-        what="whether the person lacked capacity",
-    )
-    if lacked == "yes":
-        c.boolean(
-            "capacity_support_provided",
-            row.get("capacity_support_provided"),
-            required=True,
-            what="whether an advocate, family or friend supported them",
-        )
-    elif "capacity_support_provided" in row.given:
-        c.add("capacity_support_provided", "Only answer this when the person lacked capacity")
 
 
 def _check_row(
