@@ -112,8 +112,14 @@ def _as_demo(engine) -> None:
 
 
 def _start(
-    tmp_path: Path, populate: Callable | None, env_extra: dict[str, str]
+    tmp_path: Path,
+    populate: Callable | None,
+    env_extra: dict[str, str],
+    *,
+    secrets: Callable[[str], str] | None = None,
 ) -> Iterator[Server]:
+    """Start `streamlit run` on a free port with a fresh database filled by `populate`;
+    `secrets(url)` gives the text of a secrets file for it (Streamlit's `[auth]`, say)."""
     database_url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
     upgrade(database_url)
     if populate:
@@ -121,6 +127,12 @@ def _start(
     dispose_engines()
 
     port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    extra_args: list[str] = []
+    if secrets is not None:
+        secrets_file = tmp_path / "secrets.toml"
+        secrets_file.write_text(secrets(url))
+        extra_args = ["--secrets.files", str(secrets_file)]
     env = {**os.environ, "MSP_DATABASE_URL": database_url, **env_extra}
     if "MSP_DEMO" not in env_extra:
         env.pop("MSP_DEMO", None)
@@ -141,13 +153,13 @@ def _start(
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, log)
         yield Server(url=url, database_url=database_url)

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from db.engine import dispose_engines, get_engine, unit_of_work, upgrade
+from db.engine import dispose_engines, get_engine, unit_of_work
 from db.models import Enquiry, Person, Team, User
 from msp.ui import gate, navigation, sso
 from tests.e2e.conftest import (
@@ -25,8 +22,7 @@ from tests.e2e.conftest import (
     ROOT,
     Server,
     _add,
-    _free_port,
-    _wait_healthy,
+    _start,
     _with_accounts,
     screenshot,
     settle,
@@ -77,18 +73,13 @@ def _populate(engine) -> None:
         )
 
 
-def _serve(tmp_path: Path, *, single_sign_on: bool) -> Iterator[Server]:
-    """Like the shared fixtures' servers, with our accounts, and with an `[auth]` section in
-    the secrets when `single_sign_on`."""
-    database_url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
-    upgrade(database_url)
-    _populate(get_engine(database_url))
-    dispose_engines()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    secrets = tmp_path / "secrets.toml"
-    if single_sign_on:
-        secrets.write_text(
+def _secrets(single_sign_on: bool) -> Callable[[str], str]:
+    """The secrets file: empty, or with an `[auth]` section for the server at `url`."""
+
+    def text(url: str) -> str:
+        if not single_sign_on:
+            return ""
+        return (
             "[auth]\n"
             f'redirect_uri = "{url}/oauth2callback"\n'
             f'cookie_secret = "{COOKIE_SECRET}"\n'
@@ -97,45 +88,14 @@ def _serve(tmp_path: Path, *, single_sign_on: bool) -> Iterator[Server]:
             'server_metadata_url = "https://login.microsoftonline.com/tenant/v2.0/'
             '.well-known/openid-configuration"\n'
         )
-    else:
-        secrets.write_text("")
-    env = {**os.environ, "MSP_DATABASE_URL": database_url}
-    env.pop("MSP_DEMO", None)
-    log = tmp_path / "streamlit.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "streamlit_app.py",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--secrets.files",
-                str(secrets),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(url, process, log)
-        yield Server(url=url, database_url=database_url)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+
+    return text
+
+
+def _serve(tmp_path: Path, *, single_sign_on: bool) -> Iterator[Server]:
+    """Like the shared fixtures' servers, with our accounts, and with an `[auth]` section in
+    the secrets when `single_sign_on`."""
+    yield from _start(tmp_path, _populate, {}, secrets=_secrets(single_sign_on))
 
 
 @pytest.fixture
