@@ -7,6 +7,7 @@ unless MSP_REQUIRE_BROWSER=1 (as in CI), when they fail.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -228,6 +229,34 @@ def settle(page, quiet: float = 0.4, timeout: float = 20) -> None:
             idle_since = None
         time.sleep(0.05)
     raise AssertionError("the app did not settle")
+
+
+# Counts the app's runs (each change of data-test-script-state to "running"), so that a wait
+# after an action first sees the run the action started, then waits for it to finish.
+COUNT_RUNS = """() => {
+    if (window.__runs !== undefined) return window.__runs;
+    window.__runs = 0;
+    const app = document.querySelector('[data-testid=stApp]');
+    new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    return 0;
+}"""
+_RUNS_SEEN: dict[int, int] = {}
+
+
+def settle_after_action(page, timeout: float = 30) -> None:
+    """Wait for the run the last action (a click, a key press) started, if it started one,
+    then until the app has been idle for a moment."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    seen = _RUNS_SEEN.get(id(page))
+    # A page just opened (or another test's page object) has no count yet: nothing to wait for.
+    if seen is not None and page.evaluate("() => window.__runs !== undefined"):
+        with contextlib.suppress(PlaywrightTimeout):  # the action did not start a run
+            page.wait_for_function("n => window.__runs > n", arg=seen, timeout=1500)
+    settle(page, quiet=0.2, timeout=timeout)
+    _RUNS_SEEN[id(page)] = page.evaluate(COUNT_RUNS)
 
 
 def screenshot(page, name: str) -> Path:

@@ -8,7 +8,6 @@ test's report as a property, and its path is printed)."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -23,8 +22,7 @@ from msp import auth
 from msp import enquiries as enq
 from msp import outcomes as out
 from msp.overview import get_enquiry
-from tests.e2e.conftest import ARTIFACTS, PASSWORD
-from tests.e2e.conftest import settle as _settle
+from tests.e2e.conftest import ARTIFACTS, PASSWORD, settle_after_action
 
 pytestmark = pytest.mark.e2e
 
@@ -32,29 +30,8 @@ TODAY = dt.date.today()
 WIDTH = 1280
 
 
-# Counts the app's runs (each change of data-test-script-state to "running"), so that a wait
-# after an action first sees the run the action started, then waits for it to finish.
-COUNT_RUNS = """() => {
-    if (window.__runs !== undefined) return window.__runs;
-    window.__runs = 0;
-    const app = document.querySelector('[data-testid=stApp]');
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-    return 0;
-}"""
-SEEN: dict[int, int] = {}
-
-
 def settle(page: Page) -> None:
-    """Wait for the run the last action started (if it started one), then until the app has
-    been idle for a moment."""
-    seen = SEEN.get(id(page))
-    if seen is not None:
-        with contextlib.suppress(PlaywrightTimeout):  # the action did not start a run
-            page.wait_for_function("n => window.__runs > n", arg=seen, timeout=1500)
-    _settle(page, quiet=0.2)
-    SEEN[id(page)] = page.evaluate(COUNT_RUNS)
+    settle_after_action(page)
 
 
 def days_ago(n: int) -> dt.date:
@@ -167,7 +144,6 @@ def expect_saved(page: Page, message: str) -> None:
 
 
 def test_the_whole_journey_as_a_new_user(server, page, record_property):
-    SEEN.clear()
     page.goto(server.url)
     settle(page)
     page.get_by_label("Username").fill("sam")
@@ -418,7 +394,6 @@ def test_a_save_after_someone_elses_is_refused_and_keeps_what_was_typed(server, 
     public_id = enq.list_enquiries(engine, sam, enq.EnquiryFilters(mine_only=True), today=TODAY)[
         0
     ].public_id
-    SEEN.clear()
     page.goto(f"{server.url}/outcomes?enquiry={public_id}")
     settle(page)
     page.get_by_label("Username").fill("sam")

@@ -13,20 +13,17 @@ the control must be on screen, so a sighted keyboard user can see where they are
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy.orm import Session
 
 from db.engine import dispose_engines, get_engine
 from db.models import Conversation, DesiredOutcome, Enquiry, Person, User
-from tests.e2e.conftest import PASSWORD, screenshot
-from tests.e2e.conftest import settle as _settle
+from tests.e2e.conftest import PASSWORD, screenshot, settle_after_action
 
 pytestmark = pytest.mark.e2e
 
@@ -76,28 +73,8 @@ FOCUSED = """() => {
 }"""
 
 
-# --- Waiting for Streamlit (as in test_journey.py) --------------------------------------------
-
-# Counts the app's runs, so that a wait after a key press first sees the run it started.
-COUNT_RUNS = """() => {
-    if (window.__runs !== undefined) return window.__runs;
-    window.__runs = 0;
-    const app = document.querySelector('[data-testid=stApp]');
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-    return 0;
-}"""
-
-
 def settle(page: Page) -> None:
-    """Wait for the run the last key press started (if any), then until the app is idle."""
-    seen = page.evaluate("() => window.__runs")
-    if seen is not None:
-        with contextlib.suppress(PlaywrightTimeout):  # the key press started no run
-            page.wait_for_function("n => window.__runs > n", arg=seen, timeout=1500)
-    _settle(page, quiet=0.2, timeout=30)
-    page.evaluate(COUNT_RUNS)
+    settle_after_action(page)
 
 
 # --- Moving and acting with the keyboard -------------------------------------------------------
