@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "correct horse battery"
+WIDTH = 1280  # the browser window's width in every browser test
 # Markdown and HTML in a name must be shown as typed, never interpreted.
 PRACTITIONER_NAME = "Sam *Test* <b>Lee</b>"
 
@@ -207,7 +208,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
     page = context.new_page()
     yield page
     context.close()
@@ -263,4 +264,22 @@ def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def tall_screenshot(
+    page, name: str, *, wait: Callable = settle, max_height: int = 12000, pause: float = 0.0
+) -> Path:
+    """A screenshot of the whole page. Streamlit scrolls inside the page, so Playwright's
+    full-page option alone would cut it: the window is made as tall as the content first (at
+    most `max_height`), then put back. `wait(page)` waits for Streamlit after each resize;
+    `pause` gives charts time to draw."""
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": WIDTH, "height": min(max(height + 40, 900), max_height)})
+    wait(page)
+    if pause:
+        time.sleep(pause)
+    path = screenshot(page, name)
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    wait(page)
     return path

@@ -18,11 +18,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from db.engine import dispose_engines, get_engine, unit_of_work
 from db.models import Enquiry, Person, User
 from msp.demo import generate
-from tests.e2e.conftest import ARTIFACTS, _start, settle
+from tests.e2e.conftest import WIDTH, _start, screenshot, settle, tall_screenshot
 
 pytestmark = pytest.mark.e2e
 
-WIDTH = 1280
 DEMO = {"enquiries": 2000, "seed": 1}
 
 
@@ -88,19 +87,10 @@ def pick(page: Page, label: str, option: str) -> None:
 
 
 def shoot(page: Page, name: str, *, full: bool = True) -> Path:
-    """A screenshot; `full` makes the window as tall as the content first (Streamlit scrolls
-    inside the page, so Playwright's full-page option alone would cut it)."""
+    """The whole page (`full`), or the window as it is."""
     if full:
-        height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-        page.set_viewport_size({"width": WIDTH, "height": min(max(height + 40, 900), 16000)})
-        settle(page)
-        time.sleep(0.5)
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": WIDTH, "height": 900})
-    settle(page)
-    return path
+        return tall_screenshot(page, name, max_height=16000, pause=0.5)
+    return screenshot(page, name)
 
 
 def busiest_worker(server, username: str) -> tuple[str, str, str]:

@@ -22,12 +22,11 @@ from msp import auth
 from msp import enquiries as enq
 from msp import outcomes as out
 from msp.overview import get_enquiry
-from tests.e2e.conftest import ARTIFACTS, PASSWORD, settle_after_action
+from tests.e2e.conftest import PASSWORD, settle_after_action, tall_screenshot
 
 pytestmark = pytest.mark.e2e
 
 TODAY = dt.date.today()
-WIDTH = 1280
 
 
 def settle(page: Page) -> None:
@@ -117,17 +116,7 @@ def go_to(page: Page, link: str) -> None:
 
 
 def shoot(page: Page, name: str) -> Path:
-    """A screenshot of the whole page (Streamlit scrolls inside the page, so the window is
-    made as tall as the content first)."""
-    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": WIDTH, "height": min(max(height + 40, 900), 12000)})
-    settle(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": WIDTH, "height": 900})
-    settle(page)
-    return path
+    return tall_screenshot(page, name, wait=settle)
 
 
 def expect_saved(page: Page, message: str) -> None:

@@ -20,11 +20,10 @@ from db.engine import dispose_engines, get_engine, unit_of_work
 from db.models import Enquiry
 from msp.importer import COLUMNS
 from msp.settings import Targets, get_targets
-from tests.e2e.conftest import ARTIFACTS, PASSWORD, settle
+from tests.e2e.conftest import PASSWORD, settle, tall_screenshot
 
 pytestmark = pytest.mark.e2e
 
-WIDTH = 1280
 DECISION = "Decision on whether to make an enquiry, in working days"
 
 
@@ -81,17 +80,7 @@ def pick(page: Page, label: str, option: str) -> None:
 
 
 def shoot(page: Page, name: str) -> Path:
-    """A screenshot of the whole page (Streamlit scrolls inside the page, so the window is
-    made as tall as the content first)."""
-    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": WIDTH, "height": min(max(height + 40, 900), 12000)})
-    settle(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": WIDTH, "height": 900})
-    settle(page)
-    return path
+    return tall_screenshot(page, name)
 
 
 def upload(page: Page, name: str, data: bytes) -> None:
