@@ -63,29 +63,51 @@ def _migrations(url: str) -> Check:
 
 def _settings(url: str) -> Check:
     from db.models import Setting
-    from msp.settings import TARGETS_KEY, Targets
+    from msp.periods import ReportingYear
+    from msp.settings import REPORTING_KEY, TARGETS_KEY, Targets
 
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            value = conn.execute(
-                sa.select(Setting.value).where(Setting.key == TARGETS_KEY)
-            ).scalar()
+            stored = dict(
+                conn.execute(
+                    sa.select(Setting.key, Setting.value).where(
+                        Setting.key.in_([TARGETS_KEY, REPORTING_KEY])
+                    )
+                ).all()
+            )
     finally:
         engine.dispose()
+    value = stored.get(TARGETS_KEY)
     if value is None:
-        return Check("Settings", True, "Timescale targets: the defaults.")
-    bad = [k for k, v in value.items() if not isinstance(v, int) or isinstance(v, bool) or v < 1]
-    unknown = set(value) - set(Targets().as_value())
-    if bad or unknown:
+        targets = "Timescale targets: the defaults."
+    else:
+        bad = [
+            k for k, v in value.items() if not isinstance(v, int) or isinstance(v, bool) or v < 1
+        ]
+        unknown = set(value) - set(Targets().as_value())
+        if bad or unknown:
+            return Check(
+                "Settings",
+                False,
+                "Timescale targets hold values that are not whole numbers of 1 "
+                f"or more, or unknown names: {', '.join(sorted(set(bad) | unknown))}. Correct "
+                "them on the Settings screen.",
+            )
+        targets = "Timescale targets are valid."
+    month = (stored.get(REPORTING_KEY) or {}).get("year_start_month", ReportingYear().start_month)
+    try:
+        reporting = ReportingYear(month)
+    except ValueError:
         return Check(
             "Settings",
             False,
-            "Timescale targets hold values that are not whole numbers of 1 "
-            f"or more, or unknown names: {', '.join(sorted(set(bad) | unknown))}. Correct them "
-            "on the Settings screen.",
+            f"The reporting year's start month is stored as {month!r}, not a month from 1 to "
+            "12. Choose the month again on the Settings screen.",
         )
-    return Check("Settings", True, "Timescale targets are valid.")
+    return Check(
+        "Settings", True, f"{targets} The {reporting.name} runs from {reporting.describe()}."
+    )
 
 
 def _accounts(url: str) -> tuple[list[Check], int]:

@@ -18,7 +18,9 @@ from db.models import Enquiry, Team, User
 from msp import access, vocab
 from msp.auth import CurrentUser
 from msp.disclosure import suppress_count
-from msp.periods import financial_year, fy_label
+from msp.metrics.filters import year_conditions
+from msp.periods import ReportingYear
+from msp.settings import reporting_year
 
 
 def published_count(count: int | None) -> str:
@@ -44,7 +46,8 @@ class TeamCounts:
 
 @dataclass(frozen=True)
 class HomeSummary:
-    financial_year: str
+    year_label: str  # this reporting year, e.g. "2025-26"
+    year_runs: str  # when it runs, e.g. "1 April 2025 to 31 March 2026"
     figures: tuple[Figure, ...]
     teams: tuple[TeamCounts, ...] = ()
 
@@ -53,8 +56,14 @@ def _live() -> sa.ColumnElement[bool]:
     return Enquiry.is_deleted == sa.false()
 
 
-def team_counts(engine: Engine, team_ids: tuple[int, ...], fy: int) -> list[TeamCounts]:
-    """Open, unallocated open and concluded-in-`fy` enquiries per team (teams with none
+def _concluded_in(reporting: ReportingYear, year: int) -> sa.ColumnElement[bool]:
+    return sa.and_(*year_conditions(Enquiry.__table__, reporting.start_month, year))
+
+
+def team_counts(
+    engine: Engine, team_ids: tuple[int, ...], reporting: ReportingYear, year: int
+) -> list[TeamCounts]:
+    """Open, unallocated open and concluded-in-`year` enquiries per team (teams with none
     included), in team-name order."""
     if not team_ids:
         return []
@@ -64,7 +73,7 @@ def team_counts(engine: Engine, team_ids: tuple[int, ...], fy: int) -> list[Team
             Team.name,
             sa.func.count(sa.case((is_open, 1))),
             sa.func.count(sa.case((sa.and_(is_open, Enquiry.worker_id.is_(None)), 1))),
-            sa.func.count(sa.case((Enquiry.concluded_fy == fy, 1))),
+            sa.func.count(sa.case((_concluded_in(reporting, year), 1))),
         )
         .select_from(Team)
         .outerjoin(Enquiry, sa.and_(Enquiry.team_id == Team.id, _live()))
@@ -86,11 +95,11 @@ def open_allocated_to(engine: Engine, user_id: int) -> int:
         return session.scalar(stmt) or 0
 
 
-def concluded_by_type(engine: Engine, fy: int) -> dict[str, int]:
-    """Enquiries concluded in `fy` across all teams, by enquiry type code."""
+def concluded_by_type(engine: Engine, reporting: ReportingYear, year: int) -> dict[str, int]:
+    """Enquiries concluded in the reporting `year` across all teams, by enquiry type code."""
     stmt = (
         sa.select(Enquiry.enquiry_type, sa.func.count())
-        .where(Enquiry.concluded_fy == fy, _live())
+        .where(_concluded_in(reporting, year), _live())
         .group_by(Enquiry.enquiry_type)
     )
     with unit_of_work(engine) as session:
@@ -115,14 +124,19 @@ def _n(count: int) -> str:
 
 
 def home_summary(engine: Engine, user: CurrentUser, today: dt.date) -> HomeSummary:
-    """The figures for `user`'s home page, with "this financial year" taken from `today`."""
-    fy = financial_year(today)
-    label = fy_label(fy)
+    """The figures for `user`'s home page, with "this reporting year" (the council's
+    setting: the financial year unless changed) taken from `today`."""
+    reporting = reporting_year(engine)
+    year = reporting.year_of(today)
+    label = reporting.label(year)
+    first, last = reporting.bounds(year)
+    runs = f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
     case_teams = tuple(sorted(access.case_team_ids(user)))
     if user.role == "practitioner":
-        rows = team_counts(engine, case_teams, fy)
+        rows = team_counts(engine, case_teams, reporting, year)
         return HomeSummary(
-            financial_year=label,
+            year_label=label,
+            year_runs=runs,
             figures=(
                 Figure("Open, allocated to you", _n(open_allocated_to(engine, user.id))),
                 Figure("Open in your team", _n(sum(r.open for r in rows))),
@@ -130,9 +144,10 @@ def home_summary(engine: Engine, user: CurrentUser, today: dt.date) -> HomeSumma
             ),
         )
     if user.role == "supervisor":
-        rows = team_counts(engine, case_teams, fy)
+        rows = team_counts(engine, case_teams, reporting, year)
         return HomeSummary(
-            financial_year=label,
+            year_label=label,
+            year_runs=runs,
             figures=(
                 Figure("Open in your teams", _n(sum(r.open for r in rows))),
                 Figure("Open, no worker allocated", _n(sum(r.unallocated for r in rows))),
@@ -147,13 +162,13 @@ def home_summary(engine: Engine, user: CurrentUser, today: dt.date) -> HomeSumma
             for term in vocab.ROLES
         ]
         figures.append(Figure("Teams", _n(team_count(engine))))
-        return HomeSummary(financial_year=label, figures=tuple(figures))
+        return HomeSummary(year_label=label, year_runs=runs, figures=tuple(figures))
     if user.role == "commissioner":
-        by_type = concluded_by_type(engine, fy)
+        by_type = concluded_by_type(engine, reporting, year)
         figures = [Figure(f"Concluded in {label}", published_count(sum(by_type.values())))]
         figures += [
             Figure(f"Of which {term.label}", published_count(by_type.get(term.code, 0)))
             for term in vocab.ENQUIRY_TYPES
         ]
-        return HomeSummary(financial_year=label, figures=tuple(figures))
+        return HomeSummary(year_label=label, year_runs=runs, figures=tuple(figures))
     raise ValueError(f"unknown role {user.role!r}")

@@ -1,5 +1,6 @@
 """Council settings kept as data: timescale targets (the defaults from the domain reference
-until an administrator changes them) and how long a signed-in user may be idle."""
+until an administrator changes them), how long a signed-in user may be idle, and the month
+the council's reporting year starts in."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from sqlalchemy.engine import Engine
 
 from db.engine import unit_of_work
 from db.models import Setting
+from msp.periods import FY_START_MONTH, MONTH_NAMES, ReportingYear
 
 TARGETS_KEY = "targets"
 SESSION_KEY = "session"
+REPORTING_KEY = "reporting"
 IDLE_TIMEOUT_DEFAULT = 30  # minutes
 IDLE_TIMEOUT_LIMITS = (5, 480)  # five minutes to a working day
 
@@ -39,6 +42,30 @@ def get_targets(engine: Engine) -> Targets:
         return Targets.from_value(row.value if row else None)
 
 
+def _store(session, key: str, value: dict, actor, changed: dict[str, list]) -> None:
+    """Merge `value` into the setting `key`, as changed by `actor`, and record the change
+    (name -> [old, new]) in the audit trail, in the same transaction."""
+    from db.models import utcnow
+    from msp import audit
+
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value, updated_by_id=actor.id))
+    else:
+        row.value = {**(row.value or {}), **value}
+        row.updated_at = utcnow()
+        row.updated_by_id = actor.id
+    audit.record(
+        session,
+        actor_id=actor.id,
+        actor_username=actor.username,
+        action="settings_changed",
+        record_type="setting",
+        record_id=key,
+        details={"changed": changed},
+    )
+
+
 # --- Changing settings (administrators) ---------------------------------------------------
 
 TARGET_LIMITS = {
@@ -52,8 +79,6 @@ TARGET_LIMITS = {
 def update_targets(engine: Engine, actor, values: dict[str, object]) -> Targets:
     """Validate and save the timescale targets (whole numbers within sensible limits);
     effective at once; audited with old -> new values."""
-    from db.models import utcnow
-    from msp import audit
     from msp.access import require_administrator
     from msp.errors import ValidationError
 
@@ -79,24 +104,10 @@ def update_targets(engine: Engine, actor, values: dict[str, object]) -> Targets:
         old = Targets.from_value(row.value if row else None)
         if old == new:
             raise ValidationError({"targets": "Nothing was changed"})
-        if row is None:
-            session.add(Setting(key=TARGETS_KEY, value=new.as_value(), updated_by_id=actor.id))
-        else:
-            row.value = new.as_value()
-            row.updated_at = utcnow()
-            row.updated_by_id = actor.id
         changed = {
             k: [v, new.as_value()[k]] for k, v in old.as_value().items() if v != new.as_value()[k]
         }
-        audit.record(
-            session,
-            actor_id=actor.id,
-            actor_username=actor.username,
-            action="settings_changed",
-            record_type="setting",
-            record_id=TARGETS_KEY,
-            details={"changed": changed},
-        )
+        _store(session, TARGETS_KEY, new.as_value(), actor, changed)
     return new
 
 
@@ -120,8 +131,6 @@ def idle_timeout_minutes(engine: Engine) -> int:
 def update_idle_timeout(engine: Engine, actor, minutes: object) -> int:
     """Validate and save the idle timeout (a whole number of minutes within the limits);
     effective from each user's next action; audited with old -> new values."""
-    from db.models import utcnow
-    from msp import audit
     from msp.access import require_administrator
     from msp.errors import ValidationError
 
@@ -138,20 +147,59 @@ def update_idle_timeout(engine: Engine, actor, minutes: object) -> int:
         old = _idle_minutes(row)
         if minutes == old:
             raise ValidationError({"idle_timeout_minutes": "Nothing was changed"})
-        value = {"idle_timeout_minutes": minutes}
-        if row is None:
-            session.add(Setting(key=SESSION_KEY, value=value, updated_by_id=actor.id))
-        else:
-            row.value = {**(row.value or {}), **value}
-            row.updated_at = utcnow()
-            row.updated_by_id = actor.id
-        audit.record(
+        _store(
             session,
-            actor_id=actor.id,
-            actor_username=actor.username,
-            action="settings_changed",
-            record_type="setting",
-            record_id=SESSION_KEY,
-            details={"changed": {"idle_timeout_minutes": [old, minutes]}},
+            SESSION_KEY,
+            {"idle_timeout_minutes": minutes},
+            actor,
+            {"idle_timeout_minutes": [old, minutes]},
         )
     return minutes
+
+
+# --- The reporting year -----------------------------------------------------------------
+
+
+def _year_start(row: Setting | None) -> int:
+    value = (row.value or {}).get("year_start_month") if row else None
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12:
+        return value
+    return FY_START_MONTH
+
+
+def reporting_year(engine: Engine) -> ReportingYear:
+    """The council's reporting year: the national financial year (April to March) unless an
+    administrator chose another start month."""
+    with unit_of_work(engine) as session:
+        return ReportingYear(_year_start(session.get(Setting, REPORTING_KEY)))
+
+
+def update_reporting_year(engine: Engine, actor, start_month: object) -> ReportingYear:
+    """Validate and save the month the reporting year starts in (1 = January ... 12 =
+    December); effective at once for the dashboards and the home page (the national return's
+    tables keep the financial year); audited with old -> new values."""
+    from msp.access import require_administrator
+    from msp.errors import ValidationError
+
+    require_administrator(actor)
+    if (
+        isinstance(start_month, bool)
+        or not isinstance(start_month, int)
+        or not 1 <= start_month <= 12
+    ):
+        raise ValidationError({"year_start_month": "Choose a month from the list"})
+    with unit_of_work(engine) as session:
+        row = session.get(Setting, REPORTING_KEY)
+        old = _year_start(row)
+        if start_month == old:
+            raise ValidationError(
+                {"year_start_month": f"The reporting year already starts in {MONTH_NAMES[old - 1]}"}
+            )
+        _store(
+            session,
+            REPORTING_KEY,
+            {"year_start_month": start_month},
+            actor,
+            {"year_start_month": [old, start_month]},
+        )
+    return ReportingYear(start_month)

@@ -174,7 +174,8 @@ st.divider()
 st.header("The national return's MSP tables", anchor="sac")
 st.write(
     "Safeguarding Adults Collection tables SG2a, SG2b, SG2c, SG2e, SG3a and SG4a for "
-    "section 42 enquiries concluded in the financial year, with the national labels, a "
+    "section 42 enquiries concluded in the financial year (1 April to 31 March, as the "
+    "return counts them, whatever the council's reporting year), with the national labels, a "
     "column for each team and a total. Small numbers are suppressed in every cell."
 )
 current = financial_year(today)

@@ -15,11 +15,11 @@ user = require_page(__file__)
 INTRO = {
     "practitioner": (
         "You work on your team's safeguarding enquiries. This page shows how many are open "
-        "and how many your team has concluded this financial year."
+        "and how many your team has concluded this reporting year."
     ),
     "supervisor": (
         "You oversee your teams' safeguarding enquiries. This page shows how many are open, "
-        "how many have no worker allocated and how many were concluded this financial year."
+        "how many have no worker allocated and how many were concluded this reporting year."
     ),
     "administrator": (
         "You manage the accounts and teams of this service. This page shows how many "
@@ -38,7 +38,7 @@ SCOPE = {
     "supervisor": f"Enquiries of your teams: {teams}.",
     "administrator": "Accounts that are switched on, and teams.",
     "commissioner": (
-        f"Enquiries concluded in {summary.financial_year}, across all teams. {SUPPRESSED} "
+        f"Enquiries concluded in {summary.year_label}, across all teams. {SUPPRESSED} "
         "means a number from 0 to 4; other numbers are rounded to the nearest 5."
     ),
 }
@@ -68,7 +68,7 @@ if len(summary.teams) > 1:
                 "Team": plain(row.team),
                 "Open": row.open,
                 "Open, no worker allocated": row.unallocated,
-                f"Concluded in {summary.financial_year}": row.concluded_this_year,
+                f"Concluded in {summary.year_label}": row.concluded_this_year,
             }
             for row in summary.teams
         ],
@@ -77,6 +77,6 @@ if len(summary.teams) > 1:
 
 if user.role != "administrator":
     st.caption(
-        f"The financial year {summary.financial_year} runs from 1 April to 31 March. "
+        f"The reporting year {summary.year_label} runs from {summary.year_runs}. "
         "Enquiries entered in error are not counted."
     )

@@ -7,19 +7,22 @@ and the reporting year."""
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
 from msp import question_bank as bank
 from msp.auth import CurrentUser
 from msp.errors import MspError, ValidationError
-from msp.periods import financial_year, fy_bounds, fy_label
+from msp.periods import MONTH_NAMES, ReportingYear
 from msp.settings import (
     IDLE_TIMEOUT_LIMITS,
     TARGET_LIMITS,
     get_targets,
     idle_timeout_minutes,
+    reporting_year,
     update_idle_timeout,
+    update_reporting_year,
     update_targets,
 )
 from msp.ui import session
@@ -59,6 +62,10 @@ WHOLE_NUMBER = re.compile(r"[+-]?\d{1,9}")
 IDLE = FormProblems("idle_timeout")
 IDLE_KEY = "idle_timeout_minutes"
 
+# The reporting year
+YEAR = FormProblems("reporting_year")
+YEAR_KEY = "year_start_month"
+
 # Feedback questions
 ADD = FormProblems("add_question")
 ADD_KEYS = {"person_wording": "add_question_person", "representative_wording": "add_question_rep"}
@@ -95,7 +102,7 @@ def _administrator() -> CurrentUser | None:
 
 def _forms_except(keep: FormProblems) -> None:
     """One form's old problems and confirmations go when another form is used."""
-    for form in (TARGETS, IDLE, ADD, REWORD, RETIRE):
+    for form in (TARGETS, IDLE, YEAR, ADD, REWORD, RETIRE):
         if form is not keep:
             form.clear()
             st.session_state.pop(form.success_key, None)
@@ -108,43 +115,85 @@ def target_value(text: object) -> object:
     return int(text) if WHOLE_NUMBER.fullmatch(text) else text
 
 
-def _save_targets() -> None:
-    _forms_except(TARGETS)
+def _save(
+    form: FormProblems,
+    field: str,
+    change: Callable[[CurrentUser], object],
+    keys: Iterable[str],
+    success: str,
+    *,
+    figures_change: bool = False,
+) -> None:
+    """Save one settings form with `change(actor)`. A refusal is kept on the form, beside
+    `field` when the service names no field; on success the widgets `keys` show what was
+    saved, and cached dashboard figures go if the setting changes what they count."""
+    _forms_except(form)
     actor = _administrator()
     if actor is None:
         return
-    values = {name: target_value(st.session_state.get(key)) for name, key in TARGET_KEYS.items()}
     try:
-        update_targets(session.app_engine(), actor, values)
+        change(actor)
     except ValidationError as exc:
-        TARGETS.set(exc)
+        form.set(exc)
         return
     except MspError as exc:
-        TARGETS.set({"targets": str(exc)})
+        form.set({field: str(exc)})
         return
-    for key in TARGET_KEYS.values():
+    for key in keys:
         st.session_state.pop(key, None)  # shown again from what was saved
-    st.cache_data.clear()  # dashboards measure timeliness against the new targets at once
-    TARGETS.succeeded("The timescale targets have been saved. Dashboards use them from now on.")
+    if figures_change:
+        st.cache_data.clear()
+    form.succeeded(success)
+
+
+def _save_targets() -> None:
+    _save(
+        TARGETS,
+        "targets",
+        lambda actor: update_targets(
+            session.app_engine(),
+            actor,
+            {name: target_value(st.session_state.get(key)) for name, key in TARGET_KEYS.items()},
+        ),
+        TARGET_KEYS.values(),
+        "The timescale targets have been saved. Dashboards use them from now on.",
+        figures_change=True,  # timeliness is measured against the targets
+    )
 
 
 def _save_idle_timeout() -> None:
-    _forms_except(IDLE)
-    actor = _administrator()
-    if actor is None:
-        return
-    try:
-        update_idle_timeout(
+    _save(
+        IDLE,
+        IDLE_KEY,
+        lambda actor: update_idle_timeout(
             session.app_engine(), actor, target_value(st.session_state.get(IDLE_KEY))
-        )
-    except ValidationError as exc:
-        IDLE.set(exc)
-        return
-    except MspError as exc:
-        IDLE.set({IDLE_KEY: str(exc)})
-        return
-    st.session_state.pop(IDLE_KEY, None)  # shown again from what was saved
-    IDLE.succeeded("The idle time has been saved. It applies from each user's next action.")
+        ),
+        [IDLE_KEY],
+        "The idle time has been saved. It applies from each user's next action.",
+    )
+
+
+def _save_reporting_year() -> None:
+    _save(
+        YEAR,
+        YEAR_KEY,
+        lambda actor: update_reporting_year(
+            session.app_engine(), actor, st.session_state.get(YEAR_KEY)
+        ),
+        [YEAR_KEY],
+        "The reporting year has been saved. The home page and the dashboards use it from now on.",
+        figures_change=True,  # they count by the new year at once
+    )
+
+
+def describe_year(reporting: ReportingYear, today: dt.date) -> str:
+    """'This reporting year is 2025-26: 1 April 2025 to 31 March 2026.'"""
+    year = reporting.year_of(today)
+    first, last = reporting.bounds(year)
+    return (
+        f"This {reporting.name} is {reporting.label(year)}: "
+        f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}."
+    )
 
 
 def _add_question() -> None:
@@ -424,13 +473,28 @@ if in_use:
 # --- Reporting year ----------------------------------------------------------------------------
 
 st.header("Reporting year")
-this_year = financial_year(dt.date.today())
-first_day, last_day = fy_bounds(this_year)
 st.write(
-    "The reporting year runs from 1 April to 31 March: the national financial year. It is "
-    "fixed to the year of the national return (the Safeguarding Adults Collection), so that "
-    "figures here match what the council reports, and it cannot be changed."
+    "The home page and the dashboards count enquiries by the reporting year, and its quarters, "
+    "in which they were concluded. Most councils use the national financial year, 1 April to "
+    "31 March; choose another start month only if the council reports on another year. The "
+    "tables for the national return (the Safeguarding Adults Collection) always use the "
+    "financial year, as the return does."
 )
-st.write(
-    f"This reporting year is {fy_label(this_year)}: {first_day:%-d %B %Y} to {last_day:%-d %B %Y}."
-)
+current_year = reporting_year(session.app_engine())
+st.write(describe_year(current_year, dt.date.today()))
+YEAR.summary([YEAR_KEY])
+st.session_state.setdefault(YEAR_KEY, current_year.start_month)
+with st.form("reporting_year", clear_on_submit=False):
+    st.selectbox(
+        "The reporting year starts in",
+        list(range(1, 13)),
+        key=YEAR_KEY,
+        format_func=lambda month: MONTH_NAMES[month - 1],
+        width=480,
+    )
+    st.caption(
+        f"Currently {MONTH_NAMES[current_year.start_month - 1]}. Enquiries already concluded "
+        "are counted in the new year's periods at once: nothing is changed or lost."
+    )
+    YEAR.beside(YEAR_KEY)
+    st.form_submit_button("Save reporting year", type="primary", on_click=_save_reporting_year)

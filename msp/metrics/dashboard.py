@@ -47,7 +47,6 @@ from msp.metrics import stats
 from msp.metrics.filters import Filters, TeamScope, conditions, dashboard_scope
 from msp.metrics.sql import count_if
 from msp.metrics.sql import enquiries as E
-from msp.periods import fy_label
 from msp.settings import TARGETS_KEY, Targets
 
 EXPRESSED = "asked_expressed"
@@ -415,10 +414,6 @@ def achievement_by_outcome(engine: Engine, user: CurrentUser, filters: Filters) 
 PERIODS = ("quarter", "month")
 
 
-def quarter_label(fy: int, quarter: int) -> str:
-    return f"{fy_label(fy)} Q{quarter}"
-
-
 def month_label(month_key: int) -> str:
     return dt.date(month_key // 100, month_key % 100, 1).strftime("%b %Y")
 
@@ -438,7 +433,8 @@ def _trend_counts(
     if period not in PERIODS:
         raise ValidationError({"period": "Choose quarter or month"})
     success = _check_success(success)
-    if period == "quarter":
+    reporting = filters.reporting_year
+    if period == "quarter" and reporting.is_national:
         cube = _cube(session, filters, teams)
         cube["period_key"] = cube["fy"] * 10 + cube["quarter"]
     else:
@@ -446,10 +442,13 @@ def _trend_counts(
         cube = pd.DataFrame(
             [tuple(r) for r in rows], columns=["period_key", "achieved", "n"]
         ).astype({"period_key": "int64"})
+        if period == "quarter":  # the council's own quarters, made of whole months
+            keys = [reporting.period_of_month(k) for k in cube["period_key"]]
+            cube["period_key"] = pd.Series([y * 10 + q for y, q in keys], dtype="int64")
     cube["x"] = cube["n"].where(cube["achieved"].isin(success), 0)
     out = cube.groupby("period_key", as_index=False)[["n", "x"]].sum().sort_values("period_key")
     if period == "quarter":
-        out["period"] = [quarter_label(k // 10, k % 10) for k in out["period_key"]]
+        out["period"] = [reporting.quarter_label(k // 10, k % 10) for k in out["period_key"]]
     else:
         out["period"] = [month_label(k) for k in out["period_key"]]
     return out[["period_key", "period", "n", "x"]].reset_index(drop=True)

@@ -1,16 +1,21 @@
 """What a dashboard counts (`Filters`) and whose enquiries it may count (the team scope).
 
-Every aggregate counts **concluded** enquiries that are not soft-deleted, by the financial
+Every aggregate counts **concluded** enquiries that are not soft-deleted, by the reporting
 year / quarter in which they concluded, as the national return does. A filter on the stored
 reporting column `concluded_fy` implies the enquiry is concluded (the model's CHECK
 constraints tie `concluded_fy` to `concluded_on` and `status = 'concluded'`), so the queries
 need not read `status` and stay inside the covering index `ix_enquiries_reporting`.
+
+The reporting year is the national financial year unless the council chose another start
+month (`Filters.year_start`); such a year is counted on the stored month of conclusion,
+within the one or two financial years it overlaps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -20,7 +25,7 @@ from msp import access, vocab
 from msp.auth import CurrentUser
 from msp.errors import NotAllowed, ValidationError
 from msp.metrics.sql import enquiries as E
-from msp.periods import financial_year, fy_label
+from msp.periods import FY_START_MONTH, ReportingYear, financial_year, month_key
 
 TeamScope = frozenset[int] | None
 """The teams a query may count: a set of team ids, or None for every team."""
@@ -30,9 +35,10 @@ TeamScope = frozenset[int] | None
 class Filters:
     """A reporting period and optional narrowing.
 
-    The period is either a financial `year` (its start year: 2025 is 2025-26) with an
-    optional `quarter` (1 = April-June ... 4 = January-March), or a custom range of
-    conclusion dates `date_from`..`date_to` (both inclusive).
+    The period is either a reporting `year` (its start year: 2025 is 2025-26) with an
+    optional `quarter` (1 = its first three months, e.g. April-June ... 4 = January-March),
+    or a custom range of conclusion dates `date_from`..`date_to` (both inclusive). The
+    reporting year starts in month `year_start` (4, April: the national financial year).
     """
 
     year: int | None = None
@@ -44,21 +50,31 @@ class Filters:
     enquiry_type: str | None = None
     risk_type: str | None = None
     location: str | None = None
+    year_start: int = FY_START_MONTH
+
+    @property
+    def reporting_year(self) -> ReportingYear:
+        return ReportingYear(self.year_start)
 
     def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
+        try:
+            year_name = self.reporting_year.name
+        except ValueError:
+            found["year_start"] = "Choose the month the reporting year starts in"
+            year_name = "reporting year"
         has_range = self.date_from is not None or self.date_to is not None
         if self.year is None and not has_range:
-            found["year"] = "Choose a financial year, or enter a start and end date"
+            found["year"] = f"Choose a {year_name}, or enter a start and end date"
         if self.year is not None and has_range:
-            found["date_from"] = "Choose a financial year or enter dates, not both"
+            found["date_from"] = f"Choose a {year_name} or enter dates, not both"
         if has_range and (self.date_from is None or self.date_to is None):
             found["date_to"] = "Enter both a start date and an end date"
         if self.date_from and self.date_to and self.date_to < self.date_from:
             found["date_to"] = "Enter an end date on or after the start date"
         if self.quarter is not None:
             if self.year is None:
-                found["quarter"] = "Choose a financial year for the quarter"
+                found["quarter"] = f"Choose a {year_name} for the quarter"
             elif self.quarter not in (1, 2, 3, 4):
                 found["quarter"] = "Choose a quarter from 1 to 4"
         checks = (
@@ -79,7 +95,7 @@ class Filters:
     def period_label(self) -> str:
         """'2025-26', '2025-26 Q2' or '1 April 2025 to 30 June 2025'."""
         if self.year is not None:
-            label = fy_label(self.year)
+            label = self.reporting_year.label(self.year)
             return f"{label} Q{self.quarter}" if self.quarter else label
         assert self.date_from and self.date_to
         return f"{_long_date(self.date_from)} to {_long_date(self.date_to)}"
@@ -89,24 +105,47 @@ def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _financial_years(table: Any, first: dt.date, last: dt.date) -> sa.ColumnElement[bool]:
+    start, end = financial_year(first), financial_year(last)
+    column = table.c.concluded_fy
+    return column == start if start == end else column.between(start, end)
+
+
+def year_conditions(
+    table: Any, year_start: int, year: int, quarter: int | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """Conditions on the `enquiries` table (or an alias of it) for enquiries concluded in a
+    reporting year, or one quarter of it.
+
+    Always on the stored `concluded_fy` (and `concluded_quarter`), the leading columns of
+    `ix_enquiries_reporting`; a council's own year adds its months, found in that index."""
+    reporting = ReportingYear(year_start)
+    if reporting.is_national:
+        conds = [table.c.concluded_fy == year]
+        if quarter is not None:
+            conds.append(table.c.concluded_quarter == quarter)
+        return conds
+    first, last = reporting.bounds(year, quarter)
+    return [
+        _financial_years(table, first, last),
+        table.c.concluded_month.between(month_key(first), month_key(last)),
+    ]
+
+
 def conditions(filters: Filters, teams: TeamScope) -> list[sa.ColumnElement[bool]]:
     """WHERE conditions on `enquiries` for concluded, not deleted enquiries in the filters.
 
-    The period is always expressed on the stored `concluded_fy` (and `concluded_quarter`),
-    the leading columns of `ix_enquiries_reporting`; a custom date range adds the financial
-    years it spans, so the index narrows the search before `concluded_on` is checked."""
+    The period is always expressed on the stored `concluded_fy`, the leading column of
+    `ix_enquiries_reporting` (see `year_conditions`); a custom date range adds the
+    financial years it spans, so the index narrows the search before `concluded_on` is
+    checked."""
     filters.validate()
     conds: list[sa.ColumnElement[bool]] = []
     if filters.year is not None:
-        conds.append(E.c.concluded_fy == filters.year)
-        if filters.quarter is not None:
-            conds.append(E.c.concluded_quarter == filters.quarter)
+        conds += year_conditions(E, filters.year_start, filters.year, filters.quarter)
     else:
         assert filters.date_from and filters.date_to
-        first, last = financial_year(filters.date_from), financial_year(filters.date_to)
-        conds.append(
-            E.c.concluded_fy == first if first == last else E.c.concluded_fy.between(first, last)
-        )
+        conds.append(_financial_years(E, filters.date_from, filters.date_to))
         conds.append(E.c.concluded_on.between(filters.date_from, filters.date_to))
     conds.append(E.c.is_deleted == sa.false())
     if teams is not None:

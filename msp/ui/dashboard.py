@@ -25,22 +25,15 @@ from msp.auth import CurrentUser
 from msp.disclosure import is_suppressed
 from msp.metrics import Filters
 from msp.metrics.dashboard import PERSON_GROUP, RESPONDENT_GROUP_LABELS
-from msp.periods import financial_year, fy_bounds, fy_label, fy_quarter
+from msp.periods import ReportingYear
 from msp.sac import sac_tables
 from msp.ui import session
 from msp.ui.text import plain
 
 CACHE_SECONDS = 600
 YEARS_OFFERED = 5
-PERIOD_YEAR = "Financial year"
 PERIOD_QUARTER = "Quarter"
 PERIOD_DATES = "Custom dates"
-QUARTER_NAMES = {
-    1: "Q1 (April to June)",
-    2: "Q2 (July to September)",
-    3: "Q3 (October to December)",
-    4: "Q4 (January to March)",
-}
 FILES_KEY = "_dashboard_files"
 
 # --- Cached reads ---------------------------------------------------------------------------
@@ -166,8 +159,8 @@ def cached_sections(
 # --- Filter bar -----------------------------------------------------------------------------
 
 
-def _year_options(today: dt.date) -> list[int]:
-    current = financial_year(today)
+def _year_options(reporting: ReportingYear, today: dt.date) -> list[int]:
+    current = reporting.year_of(today)
     return [current - n for n in range(YEARS_OFFERED)]
 
 
@@ -193,36 +186,43 @@ def filter_bar(
     each problem shown beside its field) when they are not valid yet.
 
     `teams` are the teams this user may choose (none chosen means all of them); `workers`,
-    when given, lists the workers that may be chosen for the filters chosen so far."""
+    when given, lists the workers that may be chosen for the filters chosen so far. Years
+    and quarters are the council's reporting year (the Settings page)."""
+    reporting = session.reporting_year()
+    period_year = reporting.name.capitalize()
     slots: dict[str, Any] = {}  # where a problem with a field is shown: under it
     team_names = dict(teams)
     with st.container(border=True):
         st.markdown("**Choose what to count**")
         st.caption(
             "Enquiries are counted in the period in which they were concluded, as the "
-            "national return counts them."
+            f"national return counts them. The {reporting.name} runs from "
+            f"{reporting.describe()}."
         )
         left, middle, right = st.columns(3)
         period = left.radio(
             "Period",
-            (PERIOD_YEAR, PERIOD_QUARTER, PERIOD_DATES),
+            (period_year, PERIOD_QUARTER, PERIOD_DATES),
             key=f"{key}_period",
         )
         year = quarter = date_from = date_to = None
-        if period in (PERIOD_YEAR, PERIOD_QUARTER):
+        if period != PERIOD_DATES:
             year = middle.selectbox(
-                "Financial year", _year_options(today), key=f"{key}_year", format_func=fy_label
+                period_year,
+                _year_options(reporting, today),
+                key=f"{key}_year",
+                format_func=reporting.label,
             )
         if period == PERIOD_QUARTER:
             quarter = right.selectbox(
                 "Quarter",
                 (1, 2, 3, 4),
-                index=fy_quarter(today) - 1,
+                index=reporting.quarter_of(today) - 1,
                 key=f"{key}_quarter",
-                format_func=QUARTER_NAMES.get,
+                format_func=reporting.quarter_name,
             )
         if period == PERIOD_DATES:
-            start, _ = fy_bounds(financial_year(today))
+            start, _ = reporting.bounds(reporting.year_of(today))
             date_from = middle.date_input(
                 "From", value=start, format="DD/MM/YYYY", key=f"{key}_from", max_value=today
             )
@@ -240,6 +240,7 @@ def filter_bar(
             placeholder="All teams" if len(teams) > 1 else "Your team",
         )
         period_filters = Filters(
+            year_start=reporting.start_month,
             year=year,
             quarter=quarter,
             date_from=date_from,

@@ -22,6 +22,7 @@ from msp.auth import (
     record_sso_sign_in,
     user_for_email,
 )
+from msp.periods import ReportingYear
 from msp.ui import sso
 
 USER_ID = "user_id"
@@ -52,6 +53,11 @@ def idle_timeout_minutes(engine: Engine) -> int:
     """Minutes without activity after which a user is signed out: the council's setting
     (30 minutes unless an administrator changed it)."""
     return settings.idle_timeout_minutes(engine)
+
+
+def reporting_year() -> ReportingYear:
+    """The council's reporting year (April to March unless an administrator changed it)."""
+    return settings.reporting_year(app_engine())
 
 
 def idle_notice(minutes: int) -> str:

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from db.engine import unit_of_work
 from db.models import FeedbackQuestionVersion
+from msp.periods import ReportingYear
 from msp.question_bank import add_question, list_questions, retire_question
-from msp.settings import Targets, get_targets, idle_timeout_minutes
+from msp.settings import Targets, get_targets, idle_timeout_minutes, reporting_year
 from msp.ui.guard import NO_ACCESS
 from msp.ui.text import plain
 from tests.app.conftest import ROOT, audit_actions, page_app, signed_in, texts
@@ -21,6 +22,8 @@ SETTINGS = "pages/settings.py"
 SAVE_TARGETS = "FormSubmitter:targets-Save targets"
 SAVE_IDLE = "FormSubmitter:idle_timeout-Save idle time"
 IDLE_KEY = "idle_timeout_minutes"
+SAVE_YEAR = "FormSubmitter:reporting_year-Save reporting year"
+YEAR_KEY = "year_start_month"
 ADD_QUESTION = "FormSubmitter:add_question-Add question"
 TARGET_KEYS = {
     "decision_working_days": "targets_decision_working_days",
@@ -107,7 +110,7 @@ def test_the_settings_page_shows_targets_questions_and_the_reporting_year(app_ur
     assert "No questions have been retired." in shown
     assert "1 April to 31 March" in shown
     assert "national financial year" in shown
-    assert "cannot be changed" in shown
+    assert at.selectbox(key=YEAR_KEY).value == 4  # April, until an administrator changes it
 
 
 @pytest.mark.parametrize("role", ["practitioner", "supervisor", "commissioner"])
@@ -272,6 +275,53 @@ def test_a_bad_idle_time_is_refused_beside_the_field_and_writes_nothing(
     assert "settings_changed" not in audit_actions(engine)
     assert at.text_input(key=IDLE_KEY).value == typed
     assert not successes(at)
+
+
+# --- The reporting year ------------------------------------------------------------------------
+
+
+def test_a_new_reporting_year_is_saved_audited_and_used_at_once(app_url, engine, admin, people):
+    at = open_settings(admin)
+    at.selectbox(key=YEAR_KEY).select(1)
+    at.button(key=SAVE_YEAR).click().run()
+
+    assert reporting_year(engine) == ReportingYear(1)
+    assert successes(at) == [
+        plain(
+            "The reporting year has been saved. The home page and the dashboards use it from "
+            "now on."
+        )
+    ]
+    assert "settings_changed" in audit_actions(engine)
+    this_year = dt.date.today().year
+    shown = texts(at)
+    assert f"This reporting year is {this_year}: 1 January {this_year} to 31 December" in shown
+    assert "Currently January." in shown
+    assert at.selectbox(key=YEAR_KEY).value == 1
+
+    home = signed_in(people["practitioner"])
+    assert f"Concluded in {this_year}" in [m.label for m in home.metric]
+    assert f"The reporting year {this_year} runs from 1 January {this_year}" in texts(home)
+
+    dashboard = signed_in(people["supervisor"])
+    dashboard.switch_page("pages/dashboard.py").run()
+    assert not dashboard.exception
+    assert dashboard.radio(key="dash_period").options[0] == "Reporting year"
+    assert dashboard.selectbox(key="dash_year").label == "Reporting year"
+    assert dashboard.selectbox(key="dash_year").value == this_year
+    dashboard.radio(key="dash_period").set_value("Quarter").run()
+    assert dashboard.selectbox(key="dash_quarter").options[-1] == "Q4 (October to December)"
+
+
+def test_choosing_the_same_start_month_is_refused_and_writes_nothing(app_url, engine, admin):
+    at = open_settings(admin)
+    at.button(key=SAVE_YEAR).click().run()
+
+    message = plain("The reporting year already starts in April")
+    assert beside(at, YEAR_KEY) == [message]
+    assert message in summary(at)
+    assert reporting_year(engine).is_national
+    assert "settings_changed" not in audit_actions(engine)
 
 
 # --- Feedback questions -------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Settings and Import enquiries in a real browser, as an administrator: screenshots of both
 pages for people to look at (test-artifacts/settings.png, settings-refused.png,
-settings-retire.png, import.png, import-problems.png, import-done.png), a refused and an
-accepted change of targets, the step that asks before a question is retired, and a file
-uploaded the way a browser sends it — a bad one (problems by row and column, nothing
-imported), then a good one (imported)."""
+settings-retire.png, settings-year.png, import.png, import-problems.png, import-done.png),
+a refused and an accepted change of targets, the step that asks before a question is
+retired, a new reporting year, and a file uploaded the way a browser sends it — a bad one
+(problems by row and column, nothing imported), then a good one (imported)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from db.engine import dispose_engines, get_engine, unit_of_work
 from db.models import Enquiry
 from msp.importer import COLUMNS
-from msp.settings import Targets, get_targets
+from msp.settings import Targets, get_targets, reporting_year
 from tests.e2e.conftest import PASSWORD, settle, tall_screenshot
 
 pytestmark = pytest.mark.e2e
@@ -107,6 +107,13 @@ def targets(database_url: str) -> Targets:
         dispose_engines()
 
 
+def reporting_start(database_url: str) -> int:
+    try:
+        return reporting_year(get_engine(database_url)).start_month
+    finally:
+        dispose_engines()
+
+
 def test_settings_and_import_as_an_administrator(server, page):
     # A deep link while signed out: sign in, and the page asked for opens.
     page.goto(f"{server.url}/settings")
@@ -145,6 +152,16 @@ def test_settings_and_import_as_an_administrator(server, page):
     shoot(page, "settings-retire")
     press(page, "No, keep it")
     expect(main(page).get_by_text("Are you sure")).to_have_count(0)
+
+    # The reporting year: a council that reports January to December.
+    pick(page, "The reporting year starts in", "January")
+    press(page, "Save reporting year")
+    expect(main(page).locator("[data-testid=stAlertContentSuccess]")).to_contain_text(
+        "The reporting year has been saved"
+    )
+    expect(main(page).get_by_text("This reporting year is ")).to_contain_text("1 January")
+    assert reporting_start(server.database_url) == 1
+    shoot(page, "settings-year")
 
     # --- Import ------------------------------------------------------------------------------
     sidebar = page.locator("[data-testid=stSidebar]")

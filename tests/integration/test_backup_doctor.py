@@ -140,6 +140,7 @@ def test_doctor_on_a_good_installation(db_url, tmp_path, capsys):
     assert code == 0, out
     assert "[ok  ] Database: Connected" in out
     assert "schema is up to date" in out and "All checks passed." in out
+    assert "The financial year runs from 1 April to 31 March." in out
 
 
 def test_doctor_says_what_is_wrong(tmp_path, capsys, sqlite_url):
@@ -164,6 +165,18 @@ def test_doctor_says_what_is_wrong(tmp_path, capsys, sqlite_url):
     assert "[FAIL] Settings:" in out and "max_gap_working_days" in out
     assert "[FAIL] Sign-in: Single sign-on is set up but will not work" in out
     assert "cookie_secret" in out
+    # A reporting year start that is not a month.
+    engine = make_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(sa.update(Setting).values(value={}))
+        conn.execute(
+            sa.insert(Setting).values(
+                key="reporting", value={"year_start_month": 13}, updated_at=dt.datetime.now(dt.UTC)
+            )
+        )
+    engine.dispose()
+    code, out = _doctor(sqlite_url, tmp_path, capsys)
+    assert "[FAIL] Settings: The reporting year's start month is stored as 13" in out
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="MSP_TEST_POSTGRES_URL is not set")

@@ -367,6 +367,17 @@ def test_practitioner_sees_their_own_team(engine, world):
         (Filters(date_from=dt.date(2024, 11, 1), date_to=dt.date(2025, 5, 31)), 5),  # e13+e1-e4
         (Filters(year=2024), 1),  # e13
         (Filters(year=2026), 0),
+        # A council's own reporting year, counted on the month of conclusion:
+        (Filters(year=2025, year_start=1), 10),  # calendar 2025: e1-e10
+        (Filters(year=2024, year_start=1), 1),  # e13, December 2024
+        (Filters(year=2025, quarter=2, year_start=1), 7),  # April-June 2025
+        (Filters(year=2025, quarter=3, year_start=1), 3),  # July-September 2025
+        (Filters(year=2025, year_start=7), 3),  # July 2025-June 2026: e5-e7
+        (Filters(year=2024, year_start=7), 8),  # July 2024-June 2025: e1-e4, e8-e10, e13
+        (Filters(year=2024, quarter=2, year_start=7), 1),  # October-December 2024: e13
+        (Filters(year=2024, quarter=4, year_start=7), 7),  # April-June 2025
+        (Filters(year=2025, year_start=6), 6),  # June 2025-May 2026: e5-e10
+        (Filters(year=2024, year_start=6), 5),  # June 2024-May 2025: e1-e4, e13
     ],
 )
 def test_filters(engine, world, filters, expected):
@@ -389,6 +400,10 @@ def test_bad_filters_are_refused_plainly(engine, world):
     assert "financial year" in err.value.problems["year"]
     with pytest.raises(ValidationError):
         metrics.headline(engine, world.admin, Filters(year=FY, quarter=5))
+    for start in (0, 13, None, "4"):
+        with pytest.raises(ValidationError) as err:
+            metrics.headline(engine, world.admin, Filters(year=FY, year_start=start))
+        assert "month the reporting year starts" in err.value.problems["year_start"]
     with pytest.raises(ValidationError):
         metrics.headline(engine, world.admin, Filters(year=FY, risk_type="made_up"))
     with pytest.raises(ValidationError):
@@ -602,6 +617,22 @@ def test_p_chart_by_quarter(engine, world):
     assert either["x"].tolist() == [5, 1]
 
 
+def test_p_chart_by_quarter_of_the_councils_own_year(engine, world):
+    calendar = Filters(year=FY, year_start=1)
+    frame = metrics.achievement_p_chart(engine, world.admin, calendar)
+    # April-June 2025 is the calendar year's Q2 (e1 e2 e3 e8 e9), July-September its Q3.
+    assert rows(frame, "period_key", "period", "x", "n") == [
+        (20252, "2025 Q2", 3, 5),
+        (20253, "2025 Q3", 1, 2),
+    ]
+    july = Filters(year=2024, year_start=7)
+    frame = metrics.achievement_p_chart(engine, world.admin, july)
+    # e13 (December 2024, fully achieved) in October-December; April-June 2025 as above.
+    assert rows(frame, "period", "x", "n") == [("2024-25 Q2", 1, 1), ("2024-25 Q4", 3, 5)]
+    trend = metrics.commissioner_achievement_trend(engine, world.commissioner, calendar)
+    assert trend["period"].tolist() == ["2025 Q2", "2025 Q3"]
+
+
 def test_p_chart_by_month(engine, world):
     frame = metrics.achievement_p_chart(engine, world.admin, Filters(year=FY), period="month")
     assert rows(frame, "period_key", "period", "x", "n") == [
@@ -657,6 +688,8 @@ def explain(engine, stmt) -> list[str]:
         (Filters(year=FY, quarter=2), frozenset({1})),
         (Filters(year=FY, enquiry_type="s42", location="own_home"), frozenset({1, 2})),
         (Filters(date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 6, 30)), None),
+        (Filters(year=FY, year_start=1), None),
+        (Filters(year=FY, quarter=2, year_start=7), frozenset({1})),
     ],
 )
 def test_dashboard_queries_search_the_reporting_index(sqlite_url, filters, teams):
@@ -681,6 +714,7 @@ def test_dashboard_queries_search_the_reporting_index(sqlite_url, filters, teams
         (Filters(year=FY), None),
         (Filters(year=FY, quarter=2), frozenset({1})),
         (Filters(date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 6, 30)), None),
+        (Filters(year=FY, year_start=1), None),
     ],
 )
 def test_dashboard_queries_use_the_reporting_index_on_postgresql(db_url, filters, teams):
@@ -788,6 +822,8 @@ def test_funnel_points():
 def test_filters_describe_their_period():
     assert Filters(year=2025).period_label() == "2025-26"
     assert Filters(year=2025, quarter=3).period_label() == "2025-26 Q3"
+    assert Filters(year=2025, year_start=1).period_label() == "2025"
+    assert Filters(year=2025, quarter=2, year_start=7).period_label() == "2025-26 Q2"
     label = Filters(date_from=dt.date(2025, 4, 1), date_to=dt.date(2025, 6, 30)).period_label()
     assert label == "1 April 2025 to 30 June 2025"
 

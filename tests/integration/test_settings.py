@@ -13,11 +13,14 @@ from msp import outcomes as out
 from msp import question_bank as qb
 from msp.errors import NotAllowed, ValidationError
 from msp.overview import get_enquiry
+from msp.periods import ReportingYear
 from msp.settings import (
     Targets,
     get_targets,
     idle_timeout_minutes,
+    reporting_year,
     update_idle_timeout,
+    update_reporting_year,
     update_targets,
 )
 from tests.integration.journey_helpers import (
@@ -87,7 +90,10 @@ def test_only_administrators_change_settings(engine, world):
             qb.add_question(engine, user, "Q?", "Q for rep?")
         with pytest.raises(NotAllowed):
             update_idle_timeout(engine, user, 10)
+        with pytest.raises(NotAllowed):
+            update_reporting_year(engine, user, 1)
     assert idle_timeout_minutes(engine) == 30
+    assert reporting_year(engine).start_month == 4
 
 
 def test_the_idle_timeout_is_changed_and_audited_old_to_new(engine, world):
@@ -107,6 +113,44 @@ def test_a_bad_idle_timeout_is_refused_and_writes_nothing(engine, world, minutes
     with pytest.raises(ValidationError) as err:
         update_idle_timeout(engine, world.ada, minutes)
     assert list(err.value.problems) == ["idle_timeout_minutes"]
+    assert snapshot(engine) == before
+
+
+def test_the_reporting_year_is_changed_audited_and_counted_by_at_once(engine, world):
+    from msp import metrics
+    from msp.home import home_summary
+    from msp.metrics import Filters
+
+    assert reporting_year(engine) == ReportingYear()  # April to March until changed
+    _concluded(engine, world, "JAN-1")  # concluded on 1 October 2026 (2026-27 Q3)
+    assert home_summary(engine, world.alex, TODAY).year_label == "2026-27"
+
+    assert update_reporting_year(engine, world.ada, 1) == ReportingYear(1)
+    event = last_audit(engine)
+    assert (event.action, event.record_id) == ("settings_changed", "reporting")
+    assert event.details == {"changed": {"year_start_month": [4, 1]}}
+    assert reporting_year(engine) == ReportingYear(1)
+    summary = home_summary(engine, world.alex, TODAY)
+    assert (summary.year_label, summary.year_runs) == ("2026", "1 January 2026 to 31 December 2026")
+    assert {f.label: f.value for f in summary.figures}["Concluded in 2026"] == "1"
+    calendar = Filters(year=2026, quarter=4, year_start=1)
+    assert metrics.headline(engine, world.alex, calendar).concluded == 1
+
+    update_reporting_year(engine, world.ada, 4)
+    assert last_audit(engine).details == {"changed": {"year_start_month": [1, 4]}}
+    assert reporting_year(engine).is_national
+
+
+@pytest.mark.parametrize("month", [0, 13, "1", 1.0, True, None, 4])
+def test_a_bad_reporting_year_start_is_refused_and_writes_nothing(engine, world, month):
+    before = snapshot(engine)
+    with pytest.raises(ValidationError) as err:
+        update_reporting_year(engine, world.ada, month)
+    assert list(err.value.problems) == ["year_start_month"]
+    if month == 4:
+        assert (
+            err.value.problems["year_start_month"] == "The reporting year already starts in April"
+        )
     assert snapshot(engine) == before
 
 
