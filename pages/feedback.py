@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from msp import vocab
-from msp.feedback import NewFeedback, question_bank, record_feedback
+from msp.feedback import NewFeedback, feedback_window_warning, question_bank, record_feedback
 from msp.ui import case, session, widgets
 from msp.ui.forms import FormProblems
 from msp.ui.guard import require_page
@@ -151,7 +151,11 @@ with how:
     choice("How was it given?", vocab.CONTACT_METHODS, key=_key("method"))
     form.beside("method")
 with when:
-    date_field("Date it was given", key=_key("given_on"), today=today)
+    given_on = date_field("Date it was given", key=_key("given_on"), today=today)
     form.beside("given_on")
+# Said before saving, so that a late answer is recorded knowingly.
+late = feedback_window_warning(view.concluded_on, given_on, view.targets.feedback_window_days)
+if late:
+    st.warning(plain(late), icon=":material/schedule:")
 
 st.button("Save feedback", type="primary", key="feedback_save", on_click=_save)

@@ -690,7 +690,13 @@ def test_feedback_refusal_declined_and_the_late_warning(case):
     at.selectbox(key="fb_respondent").set_value("person").run()
     at.radio(key="fb_asked_by").set_value("enquiry_lead")
     at.selectbox(key="fb_method").set_value("letter_easy_read")
-    at.date_input(key="fb_given_on").set_value(days_ago(1))
+    assert not at.warning
+    at.date_input(key="fb_given_on").set_value(days_ago(1)).run()
+    # Said as soon as the date is entered, before anything is saved.
+    assert [unescape(w.value) for w in at.warning] == [
+        "This feedback was given 13 days after the 8-week window after conclusion closed. "
+        "It will be saved, and counted as late."
+    ]
     before = snapshot(case.engine)
     at.button(key="feedback_save").click().run()
     assert any("declined to give feedback" in m for m in beside(at))
