@@ -73,3 +73,26 @@ def test_unknown_role_is_a_usage_error(db_url):
     with pytest.raises(SystemExit) as exit_info:
         main(["--database-url", db_url, "users", "add", "sam", "--role", "boss"])
     assert exit_info.value.code == 2
+
+
+def test_demo_data_fills_the_database_named_by_msp_database_url(empty_db_url, capsys, monkeypatch):
+    import sqlalchemy as sa
+
+    from db.models import Enquiry, User
+
+    monkeypatch.setenv("MSP_DATABASE_URL", empty_db_url)
+    args = ["demo-data", "--enquiries", "40", "--seed", "3", "--today", "2026-06-30"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "with synthetic data (seed 3)" in out
+    assert any(line.split() == ["enquiries", "40"] for line in out.splitlines())
+    engine = get_engine(empty_db_url)
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(Enquiry)) == 40
+        users = conn.scalar(sa.select(sa.func.count()).select_from(User))
+    # A database that holds data is refused, and nothing is added.
+    assert main(args) == 1
+    assert "error:" in capsys.readouterr().err
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(Enquiry)) == 40
+        assert conn.scalar(sa.select(sa.func.count()).select_from(User)) == users

@@ -892,6 +892,16 @@ def test_list_enquiries_filters_and_next_action(engine, world):
         engine, world.alex, enq.EnquiryFilters(enquiry_type="other"), today=TODAY
     )
     assert [r.case_reference for r in other] == ["CS-2002"]
+    by_worker = enq.list_enquiries(
+        engine, world.sam, enq.EnquiryFilters(worker_id=world.alex.id), today=TODAY
+    )
+    assert [r.case_reference for r in by_worker] == ["CS-1001"]
+    assert (
+        enq.list_enquiries(
+            engine, world.sam, enq.EnquiryFilters(worker_id=world.sam.id), today=TODAY
+        )
+        == []
+    )
     found = enq.list_enquiries(engine, world.alex, enq.EnquiryFilters(search="2002"), today=TODAY)
     assert [r.case_reference for r in found] == ["CS-2002"]
     assert enq.list_enquiries(engine, world.alex, enq.EnquiryFilters(search="%"), today=TODAY) == []
