@@ -123,3 +123,18 @@ def every_write_is_audited():
     probe.stop()
     assert not probe.unaudited, f"written without an audit event: {probe.unaudited}"
     assert not probe.multiple, f"more than one audit event for one change: {probe.multiple}"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """List the screenshots the browser tests recorded (`record_property("screenshot", path)`)
+    at the end of the test output, so that a run shows where to look at them."""
+    shots: dict[tuple[str, str], None] = {}  # in order, once each
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "screenshot":
+                    shots[(report.nodeid, value)] = None
+    if shots:
+        terminalreporter.section("screenshots")
+        for nodeid, path in shots:
+            terminalreporter.write_line(f"{nodeid}: {path}")

@@ -260,10 +260,26 @@ def settle_after_action(page, timeout: float = 30) -> None:
     _RUNS_SEEN[id(page)] = page.evaluate(COUNT_RUNS)
 
 
+_TAKEN: list[Path] = []  # this test's screenshots (each xdist worker is its own process)
+
+
+@pytest.fixture(autouse=True)
+def _screenshots_in_the_report(record_property):
+    """Every screenshot a test takes is named in the test report and, through
+    tests/conftest.py, listed at the end of the run's output."""
+    _TAKEN.clear()
+    yield
+    for path in _TAKEN:
+        record_property("screenshot", str(path.relative_to(ROOT)))
+    _TAKEN.clear()
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    if path not in _TAKEN:
+        _TAKEN.append(path)
     return path
 
 

@@ -132,7 +132,7 @@ def expect_saved(page: Page, message: str) -> None:
 # --- The journey -------------------------------------------------------------------------------
 
 
-def test_the_whole_journey_as_a_new_user(server, page, record_property):
+def test_the_whole_journey_as_a_new_user(server, page):
     page.goto(server.url)
     settle(page)
     page.get_by_label("Username").fill("sam")
@@ -360,9 +360,7 @@ def test_the_whole_journey_as_a_new_user(server, page, record_property):
         "She felt listened to, but is sad about the police",
     ):
         assert words in text, words
-    path = shoot(page, "journey-overview")
-    record_property("screenshot", str(path))
-    print(f"\nOverview screenshot: {path}")
+    shoot(page, "journey-overview")  # listed at the end of the test output
 
     # A reload asks to sign in again, then opens the same enquiry (it is in the address).
     page.reload()
