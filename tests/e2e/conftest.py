@@ -299,3 +299,24 @@ def tall_screenshot(
     page.set_viewport_size({"width": WIDTH, "height": 900})
     wait(page)
     return path
+
+
+def pick_option(page, box, option: str, *, wait: Callable = settle, tries: int = 3) -> None:
+    """Open the drop-down list `box` and choose `option`. A click can land while the page
+    is still redrawing, or the list can close again when a run ends: then the list is opened
+    once more (`tries` times in all) before giving up."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(tries):
+        box.click()
+        try:
+            choice.wait_for(timeout=3000)
+            choice.click(timeout=5000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait(page)
+            continue
+        wait(page)
+        return
+    raise AssertionError(f"{option!r} could not be chosen from the list")

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from db.engine import dispose_engines, get_engine, unit_of_work
 from db.models import Enquiry, Person, User
 from msp.demo import generate
-from tests.e2e.conftest import WIDTH, _start, screenshot, settle, tall_screenshot
+from tests.e2e.conftest import WIDTH, _start, pick_option, screenshot, settle, tall_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -73,17 +72,8 @@ def go(page: Page, link: str) -> None:
 
 
 def pick(page: Page, label: str, option: str) -> None:
-    box = main(page).get_by_label(label, exact=True)
-    for _ in range(3):
-        box.click()
-        try:
-            page.get_by_role("listbox").wait_for(timeout=2000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            settle(page)
-    page.get_by_role("option", name=option, exact=True).click()
-    settle(page)
+    """Choose `option` in the drop-down list labelled `label`."""
+    pick_option(page, main(page).get_by_label(label, exact=True), option)
 
 
 def shoot(page: Page, name: str, *, full: bool = True) -> Path:

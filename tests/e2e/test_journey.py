@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from db.engine import dispose_engines, get_engine, unit_of_work
 from db.models import User
@@ -22,7 +21,7 @@ from msp import auth
 from msp import enquiries as enq
 from msp import outcomes as out
 from msp.overview import get_enquiry
-from tests.e2e.conftest import PASSWORD, settle_after_action, tall_screenshot
+from tests.e2e.conftest import PASSWORD, pick_option, settle_after_action, tall_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -58,31 +57,13 @@ def type_text(page: Page, label: str, text: str, *, scope=None, area: bool = Fal
 
 def pick(page: Page, label: str, option: str, *, scope=None) -> None:
     """Choose `option` in the drop-down list labelled `label`."""
-    box = (scope or main(page)).get_by_label(label, exact=True)
-    open_list(page, box)
-    page.get_by_role("option", name=option, exact=True).click()
-    settle(page)
-
-
-def open_list(page: Page, box) -> None:
-    """Open a drop-down list (a click can land while the page is still redrawing)."""
-    for _ in range(3):
-        box.click()
-        try:
-            page.get_by_role("listbox").wait_for(timeout=2000)
-            return
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            settle(page)
-    raise AssertionError("the list did not open")
+    pick_option(page, (scope or main(page)).get_by_label(label, exact=True), option, wait=settle)
 
 
 def pick_many(page: Page, label: str, options: list[str]) -> None:
     box = main(page).get_by_label(label, exact=True)
     for option in options:
-        open_list(page, box)
-        page.get_by_role("option", name=option, exact=True).click()
-        settle(page)
+        pick_option(page, box, option, wait=settle)
     page.keyboard.press("Escape")
     settle(page)
 

@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from db.engine import dispose_engines, get_engine, unit_of_work
 from db.models import Enquiry
 from msp.importer import COLUMNS
 from msp.settings import Targets, get_targets, reporting_year
-from tests.e2e.conftest import PASSWORD, settle, tall_screenshot
+from tests.e2e.conftest import PASSWORD, pick_option, settle, tall_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -64,19 +63,8 @@ def press(page: Page, name: str) -> None:
 
 
 def pick(page: Page, label: str, option: str) -> None:
-    """Choose `option` in the drop-down list labelled `label` (a click can land while the page
-    is still redrawing, so the list is opened again if it did not open)."""
-    box = main(page).get_by_label(label, exact=True)
-    for _ in range(3):
-        box.click()
-        try:
-            page.get_by_role("listbox").wait_for(timeout=2000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            settle(page)
-    page.get_by_role("option", name=option, exact=True).click()
-    settle(page)
+    """Choose `option` in the drop-down list labelled `label`."""
+    pick_option(page, main(page).get_by_label(label, exact=True), option)
 
 
 def shoot(page: Page, name: str) -> Path:
