@@ -638,6 +638,33 @@ def test_conclude_refuses_an_unrated_outcome_then_concludes(case):
     assert view.outcomes[0].person_view == "Relieved"
 
 
+def test_a_conclusion_saved_here_is_counted_on_the_dashboard_at_once(case):
+    """The dashboards cache their figures; a save on a case screen clears that cache, so the
+    supervisor's next look counts the enquiry just concluded (no waiting for the cache to
+    expire)."""
+
+    def concluded_on_the_dashboard() -> str:
+        dash = open_page(case.sam, "pages/dashboard.py", None)
+        dash.radio(key="dash_period").set_value("Custom dates").run()
+        dash.date_input(key="dash_from").set_value(days_ago(30))
+        dash.date_input(key="dash_to").set_value(TODAY).run()
+        assert not dash.exception, dash.exception
+        return next(m.value for m in dash.metric if m.label == "Enquiries concluded")
+
+    assert concluded_on_the_dashboard() == "0"  # now cached
+    first, second = with_outcomes(case)
+    at = open_page(case.alex, "pages/conclude.py", case.public_id)
+    at.date_input(key="cc_concluded_on").set_value(days_ago(5))
+    at.radio(key=f"cc_rating_{first}").set_value("fully")
+    at.radio(key=f"cc_rating_{second}").set_value("partially")
+    at.selectbox(key="cc_risk_assessment_outcome").set_value("none_no_action").run()
+    at.radio(key="cc_lacked_capacity").set_value("no").run()
+    at.button(key="conclude_save").click().run()
+    assert any("The enquiry is concluded" in s for s in successes(at)), errors(at)
+
+    assert concluded_on_the_dashboard() == "1"
+
+
 def test_the_risk_outcome_is_asked_only_when_risk_was_identified_and_action_taken(case):
     at = open_page(case.alex, "pages/conclude.py", case.public_id)
     assert not [r for r in at.radio if r.key == "cc_risk_outcome"]
