@@ -20,6 +20,7 @@ Definitions (the page shows these in words):
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -539,26 +540,42 @@ def achievement_funnel(
 
 
 def feedback_answers_statement(filters: Filters, teams: TeamScope) -> sa.Select:
-    group = sa.case(
-        (FeedbackResponse.respondent == vocab.PERSON, PERSON_GROUP), else_=REPRESENTATIVE_GROUP
-    ).label("respondent_group")
+    """Answers by the question wording they were given under, who answered and the answer.
+    Grouped on the stored codes alone (no join to the questions, no expression per row):
+    `_feedback_answers` folds wordings into questions and respondents into the person or a
+    representative, over a few hundred rows at most."""
     return (
         sa.select(
-            FeedbackQuestionVersion.question_id,
-            group,
+            FeedbackAnswer.question_version_id,
+            FeedbackResponse.respondent,
             FeedbackAnswer.answer,
             sa.func.count().label("n"),
         )
         .select_from(E)
         .join(FeedbackResponse, FeedbackResponse.enquiry_id == E.c.id)
         .join(FeedbackAnswer, FeedbackAnswer.response_id == FeedbackResponse.id)
-        .join(
-            FeedbackQuestionVersion,
-            FeedbackQuestionVersion.id == FeedbackAnswer.question_version_id,
-        )
         .where(*conditions(filters, teams), FeedbackResponse.declined == sa.false())
-        .group_by(FeedbackQuestionVersion.question_id, group, FeedbackAnswer.answer)
+        .group_by(
+            FeedbackAnswer.question_version_id, FeedbackResponse.respondent, FeedbackAnswer.answer
+        )
     )
+
+
+def respondent_group(respondent: str) -> str:
+    return PERSON_GROUP if respondent == vocab.PERSON else REPRESENTATIVE_GROUP
+
+
+def _question_of_versions(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """question version id -> question id."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(FeedbackQuestionVersion.id, FeedbackQuestionVersion.question_id).where(
+            FeedbackQuestionVersion.id.in_(ids)
+        )
+    ).all()
+    return dict(rows)
 
 
 def _question_labels(session: Session, ids: Iterable[int]) -> dict[int, tuple[int, str, str]]:
@@ -583,12 +600,17 @@ def _question_labels(session: Session, ids: Iterable[int]) -> dict[int, tuple[in
 
 def _feedback_answers(session: Session, filters: Filters, teams: TeamScope) -> pd.DataFrame:
     rows = session.execute(feedback_answers_statement(filters, teams)).all()
-    labels = _question_labels(session, [r.question_id for r in rows])
+    question_of = _question_of_versions(session, [r.question_version_id for r in rows])
+    summed: Counter[tuple[tuple[int, str], str]] = Counter()
+    for r in rows:
+        key = (question_of[r.question_version_id], respondent_group(r.respondent))
+        summed[key, r.answer] += r.n
+    labels = _question_labels(session, [qid for (qid, _), _ in summed])
     groups = []
     for qid, (_position, _key, wording) in sorted(labels.items(), key=lambda kv: kv[1][0]):
         for g in (PERSON_GROUP, REPRESENTATIVE_GROUP):
             groups.append(((qid, g), f"{wording} ({RESPONDENT_GROUP_LABELS[g].lower()})"))
-    counts = [((r.question_id, r.respondent_group), r.answer, r.n) for r in rows]
+    counts = [(key, answer, n) for (key, answer), n in summed.items()]
     frame = stacked(counts, groups, vocab.FEEDBACK_ANSWERS)
     frame["question_id"] = [k[0] for k in frame["key"]]
     frame["question_key"] = [labels[k[0]][1] for k in frame["key"]]
