@@ -7,6 +7,7 @@ presentation mode. Never a person-level row: this page calls only the suppressed
 import datetime as dt
 import re
 
+import pandas as pd
 import streamlit as st
 
 from msp import charts
@@ -70,64 +71,54 @@ if filters is None:
 measure = success_label(success)
 
 
-def build_sections() -> list[ui.Section]:
-    """Every chart with its reading and numbers, from the published figures only."""
-    trend = ui.figures(user, "c_trend", filters, period=period, success=success)
-    trend_table, _ = ui.numbers_table(
+def trend_section(trend: pd.DataFrame) -> ui.Section:
+    table, _ = ui.numbers_table(
         trend,
         {"period": "Period", "x": measure, "n": "Out of", "percent": "Percentage"},
         counts=["x", "n"],
         percents=["percent"],
         published=True,
     )
-    return [
-        ui.stacked_section(ui.figures(user, "c_by_team", filters), by="team", published=True),
-        ui.Section(
-            key="trend",
-            heading="Trend over time",
-            reading=charts.trend_reading(trend, measure=measure),
-            chart=charts.trend_chart(trend, measure=measure),
-            table=trend_table,
-            note="A grey [c] band marks a period with too few enquiries to show.",
-        ),
-        ui.stacked_section(ui.figures(user, "c_by_outcome", filters), by="outcome", published=True),
-        ui.stacked_section(
-            ui.figures(user, "c_by_risk_type", filters), by="risk_type", published=True
-        ),
-        ui.stacked_section(
-            ui.figures(user, "c_by_location", filters), by="location", published=True
-        ),
-        ui.feedback_section(ui.figures(user, "c_feedback", filters), published=True),
-        ui.timeliness_section(ui.figures(user, "c_timeliness", filters), published=True),
-    ]
+    return ui.Section(
+        key="trend",
+        heading="Trend over time",
+        reading=charts.trend_reading(trend, measure=measure),
+        chart=charts.trend_chart(trend, measure=measure),
+        table=table,
+        note="A grey [c] band marks a period with too few enquiries to show.",
+    )
+
+
+def published(by: str):
+    return lambda frame: ui.stacked_section(frame, by=by, published=True)
+
+
+def build_sections() -> list[ui.Section]:
+    """Every chart with its reading and numbers, from the published figures only, in the
+    order they are shown; the headline figures and the national tables further down (for
+    the year chosen there, this year at first) are loaded alongside."""
+    sac_year = st.session_state.get("sac_year", financial_year(today))
+    return ui.load_sections(
+        user,
+        [
+            ui.Part("sac", None, {"year": sac_year, "team_ids": tuple(filters.team_ids)}),
+            ui.Part("c_headline", filters),
+            ui.Part("c_by_team", filters, build=published("team")),
+            ui.Part("c_trend", filters, {"period": period, "success": success}, trend_section),
+            ui.Part("c_by_outcome", filters, build=published("outcome")),
+            ui.Part("c_by_risk_type", filters, build=published("risk_type")),
+            ui.Part("c_by_location", filters, build=published("location")),
+            ui.Part("c_feedback", filters, build=lambda f: ui.feedback_section(f, published=True)),
+            ui.Part(
+                "c_timeliness", filters, build=lambda f: ui.timeliness_section(f, published=True)
+            ),
+        ],
+    )
 
 
 try:
-    # The slowest first: two at a time, the page then waits about as long as they take.
-    ui.prefetch(
-        user,
-        [
-            # The national tables further down, for the year chosen there (this year at first).
-            (
-                "sac",
-                None,
-                {
-                    "year": st.session_state.get("sac_year", financial_year(today)),
-                    "team_ids": tuple(filters.team_ids),
-                },
-            ),
-            ("c_feedback", filters, {}),
-            ("c_by_outcome", filters, {}),
-            ("c_headline", filters, {}),
-            ("c_by_risk_type", filters, {}),
-            ("c_timeliness", filters, {}),
-            ("c_trend", filters, {"period": period, "success": success}),
-            ("c_by_team", filters, {}),
-            ("c_by_location", filters, {}),
-        ],
-    )
-    headline = ui.figures(user, "c_headline", filters)
     sections = ui.cached_sections("published", user, filters, (period, success), build_sections)
+    headline = ui.figures(user, "c_headline", filters)
 except MspError as exc:
     st.error(plain(str(exc)))
     st.stop()

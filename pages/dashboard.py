@@ -81,11 +81,8 @@ compare = (
 measure = success_label(success)
 
 
-def build_sections() -> list[ui.Section]:
-    """Every chart of the dashboard with its reading and numbers (cached with the figures)."""
-    trend = ui.figures(user, "p_chart", filters, period=period, success=success)
-    funnel = ui.figures(user, "funnel", filters, by=compare, success=success)
-    trend_table, trend_config = ui.numbers_table(
+def trend_section(trend: pd.DataFrame) -> ui.Section:
+    table, config = ui.numbers_table(
         trend.assign(outside_text=trend["outside"].map({True: "Yes", False: "No"})),
         {
             "period": "Period",
@@ -99,7 +96,21 @@ def build_sections() -> list[ui.Section]:
         },
         shares=["p", "centre", "lcl", "ucl"],
     )
-    funnel_table, funnel_config = ui.numbers_table(
+    return ui.Section(
+        key="trend",
+        heading="Trend over time, with control limits",
+        reading=charts.p_chart_reading(trend, measure=measure, unit=period),
+        chart=charts.p_chart(trend, measure=measure),
+        table=table,
+        column_config=config,
+        note="A point outside its dashed limits is unlikely to be chance and is worth a "
+        "closer look; points inside are ordinary variation, so there is no need to explain "
+        "every rise and fall. The limits are wider where fewer enquiries were concluded.",
+    )
+
+
+def funnel_section(funnel) -> ui.Section:
+    table, config = ui.numbers_table(
         funnel.points,
         {
             "unit": compare.capitalize(),
@@ -110,58 +121,43 @@ def build_sections() -> list[ui.Section]:
         },
         shares=["p"],
     )
-    return [
-        ui.stacked_section(ui.figures(user, "by_team", filters), by="team"),
-        ui.Section(
-            key="trend",
-            heading="Trend over time, with control limits",
-            reading=charts.p_chart_reading(trend, measure=measure, unit=period),
-            chart=charts.p_chart(trend, measure=measure),
-            table=trend_table,
-            column_config=trend_config,
-            note="A point outside its dashed limits is unlikely to be chance and is worth a "
-            "closer look; points inside are ordinary variation, so there is no need to explain "
-            "every rise and fall. The limits are wider where fewer enquiries were concluded.",
-        ),
-        ui.Section(
-            key="funnel",
-            heading=f"{compare.capitalize()}s compared",
-            reading=charts.funnel_reading(funnel),
-            chart=charts.funnel_chart(funnel),
-            table=funnel_table,
-            column_config=funnel_config,
-            note="A funnel plot: each point is placed by how many enquiries it counts. Points "
-            "outside the funnel differ from the overall rate by more than chance would "
-            "explain; small numbers sit in the wide part of the funnel.",
-        ),
-        ui.stacked_section(ui.figures(user, "by_outcome", filters), by="outcome"),
-        ui.stacked_section(ui.figures(user, "by_risk_type", filters), by="risk_type"),
-        ui.stacked_section(ui.figures(user, "by_location", filters), by="location"),
-        ui.feedback_section(ui.figures(user, "feedback", filters)),
-        ui.timeliness_section(ui.figures(user, "timeliness", filters)),
-    ]
+    return ui.Section(
+        key="funnel",
+        heading=f"{compare.capitalize()}s compared",
+        reading=charts.funnel_reading(funnel),
+        chart=charts.funnel_chart(funnel),
+        table=table,
+        column_config=config,
+        note="A funnel plot: each point is placed by how many enquiries it counts. Points "
+        "outside the funnel differ from the overall rate by more than chance would "
+        "explain; small numbers sit in the wide part of the funnel.",
+    )
+
+
+def build_sections() -> list[ui.Section]:
+    """Every chart of the dashboard with its reading and numbers (cached with the figures),
+    in the order they are shown; the headline figures are loaded alongside."""
+    return ui.load_sections(
+        user,
+        [
+            ui.Part("headline", filters),
+            ui.Part("by_team", filters, build=lambda f: ui.stacked_section(f, by="team")),
+            ui.Part("p_chart", filters, {"period": period, "success": success}, trend_section),
+            ui.Part("funnel", filters, {"by": compare, "success": success}, funnel_section),
+            ui.Part("by_outcome", filters, build=lambda f: ui.stacked_section(f, by="outcome")),
+            ui.Part("by_risk_type", filters, build=lambda f: ui.stacked_section(f, by="risk_type")),
+            ui.Part("by_location", filters, build=lambda f: ui.stacked_section(f, by="location")),
+            ui.Part("feedback", filters, build=ui.feedback_section),
+            ui.Part("timeliness", filters, build=ui.timeliness_section),
+        ],
+    )
 
 
 try:
-    # The slowest first: two at a time, the page then waits about as long as they take.
-    ui.prefetch(
-        user,
-        [
-            ("feedback", filters, {}),
-            ("by_outcome", filters, {}),
-            ("headline", filters, {}),
-            ("by_risk_type", filters, {}),
-            ("timeliness", filters, {}),
-            ("funnel", filters, {"by": compare, "success": success}),
-            ("p_chart", filters, {"period": period, "success": success}),
-            ("by_team", filters, {}),
-            ("by_location", filters, {}),
-        ],
-    )
-    headline = ui.figures(user, "headline", filters)
     sections = ui.cached_sections(
         "team_dashboard", user, filters, (period, success, compare), build_sections
     )
+    headline = ui.figures(user, "headline", filters)
 except MspError as exc:
     st.error(plain(str(exc)))
     st.stop()

@@ -97,28 +97,65 @@ def figures(user: CurrentUser, kind: str, filters: Filters | None, **options: An
 
 PREFETCH_THREADS = 2  # the machine this is sized for has two cores
 
+# The figures that take longest at national scale, slowest first: loaded first, so that a
+# page waits about as long as its slowest queries take rather than for the sum of them.
+SLOWEST_FIRST = (
+    "sac",
+    "feedback",
+    "c_feedback",
+    "by_outcome",
+    "c_by_outcome",
+    "headline",
+    "c_headline",
+    "by_risk_type",
+    "c_by_risk_type",
+    "timeliness",
+    "c_timeliness",
+    "funnel",
+    "p_chart",
+    "c_trend",
+)
 
-def prefetch(user: CurrentUser, wanted: Sequence[tuple[str, Filters | None, dict]]) -> None:
-    """Load several figures (kind, filters, options) into the cache at once, a few at a
-    time, so that the page's `figures` calls that follow find them there. The database does
-    the counting and lets go of Python while it does, so two queries run side by side: a
-    page of ten charts waits for the slowest queries, not for the sum of them. An error
-    (NotAllowed, say) is raised here as `figures` would raise it."""
+
+@dataclass(frozen=True)
+class Part:
+    """One figure a page shows (see LOADERS) and, for a chart, how its section is made from
+    the figure. A part without `build` is only loaded, for the page to show itself."""
+
+    kind: str
+    filters: Filters | None
+    options: dict[str, Any] = field(default_factory=dict)
+    build: Callable[[Any], Section] | None = None
+
+
+def _slowness(part: Part) -> int:
+    """Where the part comes in SLOWEST_FIRST (the quick ones after all of those)."""
+    return SLOWEST_FIRST.index(part.kind) if part.kind in SLOWEST_FIRST else len(SLOWEST_FIRST)
+
+
+def load_sections(user: CurrentUser, parts: Sequence[Part]) -> list[Section]:
+    """Load every part's figures into the cache, two at a time and slowest first, and make
+    each part's section in the thread that loaded its figures: the database does the counting
+    and lets go of Python while it does, so one chart is built while the next query runs. The
+    sections come back in the order of `parts`. An error (NotAllowed, say) is raised here as
+    `figures` would raise it."""
     from concurrent.futures import ThreadPoolExecutor
 
     from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
     context = get_script_run_ctx()
 
-    def load(item: tuple[str, Filters | None, dict]) -> None:
+    def load(part: Part) -> Section | None:
         if context is not None:  # the page's run, so that the cache works as on the page
             add_script_run_ctx(threading.current_thread(), context)
-        kind, filters, options = item
-        figures(user, kind, filters, **options)
+        figure = figures(user, part.kind, part.filters, **part.options)
+        return part.build(figure) if part.build is not None else None
 
     with ThreadPoolExecutor(PREFETCH_THREADS, thread_name_prefix="msp-figures") as pool:
-        for future in [pool.submit(load, item) for item in wanted]:
-            future.result()
+        order = sorted(range(len(parts)), key=lambda i: _slowness(parts[i]))
+        futures = {i: pool.submit(load, parts[i]) for i in order}
+        built = [futures[i].result() for i in range(len(parts))]
+    return [section for section in built if section is not None]
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False, max_entries=200)
