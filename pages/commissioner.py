@@ -52,20 +52,7 @@ st.toggle(
 
 with st.expander("Choose what to count", expanded=not presenting):
     filters = ui.filter_bar(key="pub", teams=teams, today=today)
-    left, right = st.columns(2)
-    period = left.radio(
-        "Trend by",
-        ("quarter", "month"),
-        key="pub_trend_by",
-        format_func=lambda p: p.capitalize(),
-        horizontal=True,
-    )
-    success = right.radio(
-        "Count as achieved",
-        (("fully",), ("fully", "partially")),
-        key="pub_success",
-        format_func=success_label,
-    )
+    period, success = ui.trend_choices("pub", *st.columns(2))
 if filters is None:
     st.stop()
 measure = success_label(success)

@@ -53,20 +53,7 @@ if filters is None:
     st.stop()
 
 left, middle, right = st.columns(3)
-period = left.radio(
-    "Trend by",
-    ("quarter", "month"),
-    key="dash_trend_by",
-    format_func=lambda p: p.capitalize(),
-    horizontal=True,
-)
-success = middle.radio(
-    "Count as achieved",
-    (("fully",), ("fully", "partially")),
-    key="dash_success",
-    format_func=success_label,
-    help="Which answers count as achieved in the trend and in the comparison.",
-)
+period, success = ui.trend_choices("dash", left, middle)
 compare = (
     right.radio(
         "Compare",

@@ -24,7 +24,7 @@ from msp import audit, charts, metrics, vocab
 from msp.auth import CurrentUser
 from msp.disclosure import is_suppressed
 from msp.metrics import Filters
-from msp.metrics.dashboard import PERSON_GROUP, RESPONDENT_GROUP_LABELS
+from msp.metrics.dashboard import PERIODS, PERSON_GROUP, RESPONDENT_GROUP_LABELS, success_label
 from msp.periods import ReportingYear
 from msp.sac import sac_tables
 from msp.ui import session
@@ -329,6 +329,26 @@ def filter_bar(
             }
         )
     return filters
+
+
+def trend_choices(key: str, left: Any, right: Any) -> tuple[str, tuple[str, ...]]:
+    """The two options of the trend and comparison charts, in the containers given: trend by
+    quarter or month; which answers count as achieved (fully, or fully or partially)."""
+    period = left.radio(
+        "Trend by",
+        PERIODS,
+        key=f"{key}_trend_by",
+        format_func=lambda p: p.capitalize(),
+        horizontal=True,
+    )
+    success = right.radio(
+        "Count as achieved",
+        (("fully",), ("fully", "partially")),
+        key=f"{key}_success",
+        format_func=success_label,
+        help="Which answers count as achieved in the trend and in the comparison.",
+    )
+    return period, success
 
 
 def filter_details(filters: Filters) -> dict[str, Any]:

@@ -253,6 +253,29 @@ def test_the_charts_draw_the_numbers_the_metrics_compute(demo):
     assert table["Team"].tolist() == by_team["group"].tolist()
 
 
+def test_the_trend_by_month_and_counting_partial_achievement(demo):
+    supervisor = demo.first("supervisor")
+    at = open_page(supervisor, DASHBOARD)
+    at.selectbox(key="dash_year").set_value(LAST_YEAR)
+    at.radio(key="dash_trend_by").set_value("month")
+    at.radio(key="dash_success").set_value(("fully", "partially")).run()
+    assert not at.exception
+    either = ("fully", "partially")
+    trend = metrics.achievement_p_chart(
+        demo.engine, supervisor, Filters(year=LAST_YEAR), period="month", success=either
+    )
+    title = "Fully or partially achieved: trend with control limits (p-chart)"
+    drawn = dataset_with(chart_datasets(at)[title], "lcl")
+    assert drawn["period"].tolist() == trend["period"].tolist()
+    first, last = LAST_YEAR * 100 + 4, (LAST_YEAR + 1) * 100 + 3  # April to March
+    assert len(trend) > 4 and all(first <= k <= last for k in trend["period_key"])
+    assert drawn["x"].tolist() == trend["x"].tolist()
+    fully = metrics.achievement_p_chart(
+        demo.engine, supervisor, Filters(year=LAST_YEAR), period="month"
+    )
+    assert (trend["x"] >= fully["x"]).all() and trend["x"].sum() > fully["x"].sum()
+
+
 def test_filters_narrow_the_figures_and_bad_dates_are_refused(demo):
     supervisor = demo.first("supervisor")
     team_id = supervisor.team_ids[0]
