@@ -1,5 +1,5 @@
 """Property: whatever bad input reaches a writing service, it is refused with a message for
-the user and the database is unchanged, row for row."""
+the user and the database is unchanged, row for row (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from msp import feedback as fb
 from msp import outcomes as out
 from msp.errors import ValidationError
 from msp.overview import get_enquiry
+from tests.conftest import BACKENDS, POSTGRES_URL, drop_postgres_schema, new_postgres_schema
 from tests.integration.journey_helpers import TODAY, make_world, new_enquiry, snapshot
 
 D = dt.date
@@ -45,12 +46,19 @@ def _corrupt(base, fields: dict[str, st.SearchStrategy]):
     )
 
 
-@pytest.fixture(scope="module")
-def scene(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def scene(request, tmp_path_factory):
+    """One world with an open and a concluded enquiry, on each backend (a PostgreSQL schema
+    of its own when MSP_TEST_POSTGRES_URL is set)."""
     from db.engine import upgrade
 
-    path = tmp_path_factory.mktemp("property") / "msp.sqlite3"
-    url = f"sqlite:///{path}"
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('property') / 'msp.sqlite3'}"
+    elif not POSTGRES_URL:
+        pytest.skip("MSP_TEST_POSTGRES_URL is not set")
+    else:
+        schema, url = new_postgres_schema()
     upgrade(url)
     engine = make_engine(url)
     world = make_world(engine)
@@ -84,6 +92,8 @@ def scene(tmp_path_factory):
     done_view = get_enquiry(engine, world.alex, done_id, today=TODAY)
     yield engine, world, open_view, done_view
     engine.dispose()
+    if schema is not None:
+        drop_postgres_schema(schema)
 
 
 def _calls(world, open_view, done_view):
