@@ -104,7 +104,9 @@ def build_sections() -> list[ui.Section]:
 
 
 try:
-    sections = ui.cached_sections("published", user, filters, (period, success), build_sections)
+    sections = ui.cached_sections(
+        "published", user, filters, (period, success), build_sections, shared=True
+    )
     headline = ui.figures(user, "c_headline", filters)
 except MspError as exc:
     st.error(plain(str(exc)))

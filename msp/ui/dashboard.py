@@ -81,14 +81,27 @@ def _cached(
     return LOADERS[kind](get_engine(url), _user, filters, **dict(options))
 
 
+# The published figures (suppressed, across any teams asked for, never by worker) and the
+# national tables are the same for everyone allowed to see them: they are cached once per
+# role, so a second commissioner's page does not count them again.
+SHARED_KINDS = frozenset(kind for kind in LOADERS if kind.startswith("c_")) | {"sac"}
+
+
+def _cache_owner(user: CurrentUser, shared: bool) -> tuple[int, str, tuple[int, ...]]:
+    """Who a cache entry belongs to: the user (id, role, teams), or only the role for
+    figures that do not depend on who asks. The loader still checks the user's access on a
+    miss, and every page checks the role before it asks."""
+    if shared:
+        return 0, user.role, ()
+    return user.id, user.role, tuple(sorted(user.team_ids))
+
+
 def figures(user: CurrentUser, kind: str, filters: Filters | None, **options: Any) -> Any:
     """The figures `kind` (see LOADERS) for this user and filters, cached."""
     return _cached(
         kind,
         database_url(),
-        user.id,
-        user.role,
-        tuple(sorted(user.team_ids)),
+        *_cache_owner(user, kind in SHARED_KINDS),
         filters,
         tuple(sorted(options.items())),
         _user=user,
@@ -178,15 +191,16 @@ def cached_sections(
     filters: Filters,
     options: tuple[Any, ...],
     build: Callable[[], list[Section]],
+    *,
+    shared: bool = False,
 ) -> list[Section]:
     """The page's sections (charts, readings, tables) made by `build`, cached like the
-    figures they are made from: building a dozen charts on every rerun would be slow."""
+    figures they are made from: building a dozen charts on every rerun would be slow.
+    `shared`: made only from SHARED_KINDS, so cached once per role."""
     return _sections(
         name,
         database_url(),
-        user.id,
-        user.role,
-        tuple(sorted(user.team_ids)),
+        *_cache_owner(user, shared),
         filters,
         options,
         _build=build,

@@ -230,3 +230,41 @@ def test_who_may_open_the_published_figures(demo):
     admin = demo.first("administrator")
     at = open_page(admin, COMMISSIONER)
     assert len(at.get("vega_lite_chart")) == 7
+
+
+def test_commissioners_share_the_published_figures_but_not_the_team_dashboard(demo, monkeypatch):
+    """The published figures do not depend on who asks, so the second commissioner's page
+    is drawn from the first one's cached figures; a supervisor's own dashboard figures are
+    never shared."""
+    from msp.ui import dashboard as ui
+    from tests.app.conftest import add
+
+    counted: list[str] = []
+
+    def counting(kind: str):
+        real = ui.LOADERS[kind]
+
+        def load(*args, **kwargs):
+            counted.append(kind)
+            return real(*args, **kwargs)
+
+        return load
+
+    for kind in ("c_by_team", "by_team"):
+        monkeypatch.setitem(ui.LOADERS, kind, counting(kind))
+    first = demo.first("commissioner")
+    second = add(demo.engine, "commissioner")
+    at = open_page(first, COMMISSIONER)
+    shown = chart_datasets(at)
+    assert counted == ["c_by_team"]
+    again = open_page(second, COMMISSIONER)
+    assert counted == ["c_by_team"]  # not counted again
+    assert [f.to_dict() for f in chart_datasets(again)[BY_TEAM]] == [
+        f.to_dict() for f in shown[BY_TEAM]
+    ]
+
+    supervisor = demo.first("supervisor")
+    other = add(demo.engine, "supervisor", list(supervisor.team_names))
+    open_page(supervisor, "pages/dashboard.py")
+    open_page(other, "pages/dashboard.py")
+    assert counted == ["c_by_team", "by_team", "by_team"]  # each supervisor's own
