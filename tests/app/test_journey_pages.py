@@ -255,6 +255,13 @@ def test_the_list_shows_my_and_my_teams_enquiries_with_the_next_action(case):
     rows = [t for t in link_targets(at) if t[0] == case_ui.OVERVIEW_PAGE]
     assert [q["enquiry"] for _, _, q in rows] == [[case.public_id]]
 
+    at.selectbox(key="enquiries_type").set_value("any").run()  # both types again
+    at.selectbox(key="enquiries_worker").set_value(case.alex.id).run()
+    rows = [t for t in link_targets(at) if t[0] == case_ui.OVERVIEW_PAGE]
+    assert [q["enquiry"] for _, _, q in rows] == [[case.public_id]]  # CS-2002 has no worker
+    at.selectbox(key="enquiries_worker").set_value(case.sam.id).run()
+    assert "No enquiries match" in texts(at)
+
     at.selectbox(key="enquiries_status").set_value("concluded").run()
     assert "No enquiries match" in texts(at)
 
