@@ -57,7 +57,7 @@ def _live() -> sa.ColumnElement[bool]:
 
 
 def _concluded_in(reporting: ReportingYear, year: int) -> sa.ColumnElement[bool]:
-    return sa.and_(*year_conditions(Enquiry.__table__, reporting.start_month, year))
+    return sa.and_(*year_conditions(Enquiry.__table__, reporting, year))
 
 
 def team_counts(
@@ -129,8 +129,7 @@ def home_summary(engine: Engine, user: CurrentUser, today: dt.date) -> HomeSumma
     reporting = reporting_year(engine)
     year = reporting.year_of(today)
     label = reporting.label(year)
-    first, last = reporting.bounds(year)
-    runs = f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+    runs = reporting.span(year)
     case_teams = tuple(sorted(access.case_team_ids(user)))
     if user.role == "practitioner":
         rows = team_counts(engine, case_teams, reporting, year)

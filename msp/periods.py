@@ -21,12 +21,12 @@ MONTH_NAMES = tuple(dt.date(2000, m, 1).strftime("%B") for m in range(1, 13))
 
 def financial_year(day: dt.date) -> int:
     """The calendar year in which the financial year containing `day` starts (2025 = 2025-26)."""
-    return day.year if day.month >= FY_START_MONTH else day.year - 1
+    return NATIONAL.year_of(day)
 
 
 def fy_quarter(day: dt.date) -> int:
     """1 for April-June, 2 for July-September, 3 for October-December, 4 for January-March."""
-    return ((day.month - FY_START_MONTH) % 12) // 3 + 1
+    return NATIONAL.quarter_of(day)
 
 
 def month_key(day: dt.date) -> int:
@@ -53,9 +53,17 @@ def parse_fy_label(label: str) -> int:
 
 def fy_bounds(start_year: int) -> tuple[dt.date, dt.date]:
     """First and last day of a financial year."""
-    return dt.date(start_year, FY_START_MONTH, 1), dt.date(
-        start_year + 1, FY_START_MONTH, 1
-    ) - dt.timedelta(days=1)
+    return NATIONAL.bounds(start_year)
+
+
+def long_date(day: dt.date) -> str:
+    """'1 April 2025' (no leading zero)."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def date_span(first: dt.date, last: dt.date) -> str:
+    """'1 April 2025 to 31 March 2026'."""
+    return f"{long_date(first)} to {long_date(last)}"
 
 
 def month_key_of(year: int, month: int) -> int:
@@ -106,6 +114,10 @@ class ReportingYear:
 
     def quarter_label(self, year: int, quarter: int) -> str:
         return f"{self.label(year)} Q{quarter}"
+
+    def span(self, year: int) -> str:
+        """'1 April 2025 to 31 March 2026'."""
+        return date_span(*self.bounds(year))
 
     def months(self, year: int, quarter: int | None = None) -> tuple[int, int]:
         """First and last month_key of the year, or of one of its quarters."""

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from db.engine import unit_of_work
 from db.models import Setting
-from msp.periods import FY_START_MONTH, MONTH_NAMES, ReportingYear
+from msp.periods import MONTH_NAMES, ReportingYear
 
 TARGETS_KEY = "targets"
 SESSION_KEY = "session"
@@ -160,18 +160,20 @@ def update_idle_timeout(engine: Engine, actor, minutes: object) -> int:
 # --- The reporting year -----------------------------------------------------------------
 
 
-def _year_start(row: Setting | None) -> int:
+def _reporting_year(row: Setting | None) -> ReportingYear:
+    """The stored year, or the financial year when nothing (or no month) is stored."""
     value = (row.value or {}).get("year_start_month") if row else None
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12:
-        return value
-    return FY_START_MONTH
+    try:
+        return ReportingYear(value)
+    except ValueError:
+        return ReportingYear()
 
 
 def reporting_year(engine: Engine) -> ReportingYear:
     """The council's reporting year: the national financial year (April to March) unless an
     administrator chose another start month."""
     with unit_of_work(engine) as session:
-        return ReportingYear(_year_start(session.get(Setting, REPORTING_KEY)))
+        return _reporting_year(session.get(Setting, REPORTING_KEY))
 
 
 def update_reporting_year(engine: Engine, actor, start_month: object) -> ReportingYear:
@@ -182,16 +184,13 @@ def update_reporting_year(engine: Engine, actor, start_month: object) -> Reporti
     from msp.errors import ValidationError
 
     require_administrator(actor)
-    if (
-        isinstance(start_month, bool)
-        or not isinstance(start_month, int)
-        or not 1 <= start_month <= 12
-    ):
-        raise ValidationError({"year_start_month": "Choose a month from the list"})
+    try:
+        new = ReportingYear(start_month)
+    except ValueError:
+        raise ValidationError({"year_start_month": "Choose a month from the list"}) from None
     with unit_of_work(engine) as session:
-        row = session.get(Setting, REPORTING_KEY)
-        old = _year_start(row)
-        if start_month == old:
+        old = _reporting_year(session.get(Setting, REPORTING_KEY)).start_month
+        if new.start_month == old:
             raise ValidationError(
                 {"year_start_month": f"The reporting year already starts in {MONTH_NAMES[old - 1]}"}
             )
@@ -202,4 +201,4 @@ def update_reporting_year(engine: Engine, actor, start_month: object) -> Reporti
             actor,
             {"year_start_month": [old, start_month]},
         )
-    return ReportingYear(start_month)
+    return new

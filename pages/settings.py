@@ -189,11 +189,7 @@ def _save_reporting_year() -> None:
 def describe_year(reporting: ReportingYear, today: dt.date) -> str:
     """'This reporting year is 2025-26: 1 April 2025 to 31 March 2026.'"""
     year = reporting.year_of(today)
-    first, last = reporting.bounds(year)
-    return (
-        f"This {reporting.name} is {reporting.label(year)}: "
-        f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}."
-    )
+    return f"This {reporting.name} is {reporting.label(year)}: {reporting.span(year)}."
 
 
 def _add_question() -> None:

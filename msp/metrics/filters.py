@@ -25,7 +25,7 @@ from msp import access, vocab
 from msp.auth import CurrentUser
 from msp.errors import NotAllowed, ValidationError
 from msp.metrics.sql import enquiries as E
-from msp.periods import FY_START_MONTH, ReportingYear, financial_year, month_key
+from msp.periods import FY_START_MONTH, ReportingYear, date_span, financial_year, month_key
 
 TeamScope = frozenset[int] | None
 """The teams a query may count: a set of team ids, or None for every team."""
@@ -98,11 +98,7 @@ class Filters:
             label = self.reporting_year.label(self.year)
             return f"{label} Q{self.quarter}" if self.quarter else label
         assert self.date_from and self.date_to
-        return f"{_long_date(self.date_from)} to {_long_date(self.date_to)}"
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+        return date_span(self.date_from, self.date_to)
 
 
 def _financial_years(table: Any, first: dt.date, last: dt.date) -> sa.ColumnElement[bool]:
@@ -112,14 +108,13 @@ def _financial_years(table: Any, first: dt.date, last: dt.date) -> sa.ColumnElem
 
 
 def year_conditions(
-    table: Any, year_start: int, year: int, quarter: int | None = None
+    table: Any, reporting: ReportingYear, year: int, quarter: int | None = None
 ) -> list[sa.ColumnElement[bool]]:
     """Conditions on the `enquiries` table (or an alias of it) for enquiries concluded in a
     reporting year, or one quarter of it.
 
     Always on the stored `concluded_fy` (and `concluded_quarter`), the leading columns of
     `ix_enquiries_reporting`; a council's own year adds its months, found in that index."""
-    reporting = ReportingYear(year_start)
     if reporting.is_national:
         conds = [table.c.concluded_fy == year]
         if quarter is not None:
@@ -142,7 +137,7 @@ def conditions(filters: Filters, teams: TeamScope) -> list[sa.ColumnElement[bool
     filters.validate()
     conds: list[sa.ColumnElement[bool]] = []
     if filters.year is not None:
-        conds += year_conditions(E, filters.year_start, filters.year, filters.quarter)
+        conds += year_conditions(E, filters.reporting_year, filters.year, filters.quarter)
     else:
         assert filters.date_from and filters.date_to
         conds.append(_financial_years(E, filters.date_from, filters.date_to))

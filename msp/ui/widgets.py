@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from msp import vocab
+from msp import periods, vocab
 from msp.ui.text import plain
 from msp.vocab import Vocabulary
 
@@ -109,7 +109,7 @@ def date_field(label: str, *, key: str, today: dt.date) -> dt.date | None:
 
 def long_date(value: dt.date | None) -> str:
     """'3 September 2026' (no leading zero), or '' for no date."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return periods.long_date(value) if value else ""
 
 
 def short_date(value: dt.date | None) -> str:
